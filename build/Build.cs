@@ -1,0 +1,6 @@
+namespace Deploy.Build;
+
+internal static class Build
+{
+    public static int Main() => 0;
+}
