@@ -1,0 +1,143 @@
+using System.Text.Json;
+
+namespace Deploy.Engine;
+
+/// <summary>
+/// Sets parameter members from, highest precedence first: the command line, environment variables,
+/// <c>.nuke/parameters.&lt;profile&gt;.json</c> (later profiles win), <c>.nuke/parameters.json</c>, the initializer.
+/// </summary>
+internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<string, string> environment)
+{
+    /// <summary>JSON keys that configure the run rather than a parameter.</summary>
+    private static readonly string[] RunKeys = ["Target", "Skip"];
+
+    /// <summary><c>Target</c> from the JSON files, used when the command line names no target.</summary>
+    public IReadOnlyList<string>? JsonTargets { get; private set; }
+
+    /// <summary><c>Skip</c> from the JSON files, used when the command line has no <c>--skip</c>.</summary>
+    public IReadOnlyList<string>? JsonSkip { get; private set; }
+
+    public void Bind(BuildBase build, IReadOnlyList<ParameterMember> parameters, CommandLine commandLine)
+    {
+        foreach (var option in commandLine.Options)
+        {
+            if (!parameters.Any(p => p.IsNamed(option.Name)))
+            {
+                var known = parameters.Select(p => NameMatcher.ToKebab(p.Name)).Concat(["target", "skip", "profile", "verbosity", "root", "plan", "help"]);
+                var suggestion = NameMatcher.Suggest(option.Name, known);
+                throw new BuildConfigurationException(
+                    $"Unknown option '--{option.Name}'." + (suggestion is null ? "" : $" Did you mean '--{suggestion}'?"));
+            }
+        }
+
+        var files = LoadJsonFiles(commandLine.Profiles, parameters);
+        foreach (var parameter in parameters)
+        {
+            parameter.DefaultValue = parameter.GetValue(build);
+            var (values, source, origin) = Find(parameter, commandLine, files);
+            if (values is null)
+                continue;
+            if (!ValueConverter.TryConvert(parameter.Type, values, out var value, out var error))
+                throw new BuildConfigurationException($"Parameter {parameter.OptionName}: {error} (from {origin}).");
+            parameter.SetValue(build, value);
+            parameter.Source = source;
+        }
+    }
+
+    private (IReadOnlyList<string>? Values, string Source, string Origin) Find(
+        ParameterMember parameter, CommandLine commandLine, List<JsonParameters> files)
+    {
+        var option = commandLine.Options.LastOrDefault(o => parameter.IsNamed(o.Name));
+        if (option is not null)
+            return (option.Values, "--" + option.Name, "command line --" + option.Name);
+
+        // Ordinal order keeps the choice deterministic when several spellings are set.
+        var variable = environment.Keys.Order(StringComparer.Ordinal).FirstOrDefault(k => parameter.IsNamed(k) && environment[k].Length > 0);
+        if (variable is not null)
+            return ([environment[variable]], "env " + variable, "environment variable " + variable);
+
+        foreach (var file in Enumerable.Reverse(files))
+        {
+            var key = file.Values.Keys.FirstOrDefault(parameter.IsNamed);
+            if (key is not null)
+                return (file.Values[key], file.Name, file.Name);
+        }
+
+        return (null, "default", "default");
+    }
+
+    private List<JsonParameters> LoadJsonFiles(IReadOnlyList<string> profiles, IReadOnlyList<ParameterMember> parameters)
+    {
+        var files = new List<JsonParameters>();
+        var defaultFile = Path.Combine(rootDirectory, ".nuke", "parameters.json");
+        if (File.Exists(defaultFile))
+            files.Add(Load(defaultFile, ".nuke/parameters.json", parameters));
+        foreach (var profile in profiles)
+        {
+            var path = Path.Combine(rootDirectory, ".nuke", $"parameters.{profile}.json");
+            if (!File.Exists(path))
+                throw new BuildConfigurationException($"Profile '{profile}' not found: .nuke/parameters.{profile}.json does not exist.");
+            files.Add(Load(path, $".nuke/parameters.{profile}.json", parameters));
+        }
+
+        return files;
+    }
+
+    private JsonParameters Load(string path, string name, IReadOnlyList<ParameterMember> parameters)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException exception)
+        {
+            throw new BuildConfigurationException($"{name} is not valid JSON: {exception.Message}");
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+                throw new BuildConfigurationException($"{name} must contain a JSON object.");
+            var values = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+            foreach (var property in document.RootElement.EnumerateObject())
+            {
+                if (property.Name == "$schema")
+                    continue;
+                var text = ToStrings(property.Value, name, property.Name);
+                if (RunKeys.FirstOrDefault(k => NameMatcher.Matches(k, property.Name)) is { } runKey)
+                {
+                    if (runKey == "Target")
+                        JsonTargets = text;
+                    else
+                        JsonSkip = text;
+                    continue;
+                }
+
+                if (!parameters.Any(p => p.IsNamed(property.Name)))
+                {
+                    throw new BuildConfigurationException(
+                        $"Unknown parameter '{property.Name}' in {name}." + NameMatcher.DidYouMean(property.Name, parameters.Select(p => p.Name).Concat(RunKeys)));
+                }
+
+                if (text is not null)
+                    values[property.Name] = text;
+            }
+
+            return new JsonParameters(name, values);
+        }
+    }
+
+    private static List<string>? ToStrings(JsonElement element, string file, string key) => element.ValueKind switch
+    {
+        JsonValueKind.Null => null,
+        JsonValueKind.String => [element.GetString()!],
+        JsonValueKind.Number => [element.GetRawText()],
+        JsonValueKind.True => ["true"],
+        JsonValueKind.False => ["false"],
+        JsonValueKind.Array => [.. element.EnumerateArray().SelectMany(e => ToStrings(e, file, key) ?? [])],
+        _ => throw new BuildConfigurationException($"Parameter '{key}' in {file}: objects are not supported."),
+    };
+
+    private sealed record JsonParameters(string Name, Dictionary<string, IReadOnlyList<string>> Values);
+}

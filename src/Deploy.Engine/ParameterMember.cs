@@ -1,0 +1,82 @@
+using System.Reflection;
+
+namespace Deploy.Engine;
+
+/// <summary>A <see cref="ParameterAttribute"/> member of the build, readable and writable by reflection.</summary>
+internal sealed class ParameterMember
+{
+    private const BindingFlags InstanceMembers =
+        BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+
+    private readonly FieldInfo? field;
+    private readonly PropertyInfo? property;
+
+    private ParameterMember(MemberInfo member, ParameterAttribute attribute)
+    {
+        Member = member;
+        MemberName = member.Name;
+        Name = attribute.Name ?? member.Name;
+        Description = attribute.Description;
+        IsSecret = member.IsDefined(typeof(SecretAttribute));
+        field = member as FieldInfo;
+        property = member as PropertyInfo;
+        Type = field?.FieldType ?? property!.PropertyType;
+
+        // Get-only auto-properties are written through their backing field.
+        if (property is { SetMethod: null })
+            field = property.DeclaringType!.GetField($"<{property.Name}>k__BackingField", InstanceMembers);
+    }
+
+    public MemberInfo Member { get; }
+    public string MemberName { get; }
+    public string Name { get; }
+    public string? Description { get; }
+    public bool IsSecret { get; }
+    public Type Type { get; }
+    public string OptionName => "--" + NameMatcher.ToKebab(Name);
+    public string EnvironmentName => NameMatcher.ToEnvironment(Name);
+
+    /// <summary>The value before binding (the initializer).</summary>
+    public object? DefaultValue { get; set; }
+
+    /// <summary>Where the current value came from, as shown in --help.</summary>
+    public string Source { get; set; } = "default";
+
+    public bool IsNamed(string name) => NameMatcher.Matches(name, Name) || NameMatcher.Matches(name, MemberName);
+
+    public object? GetValue(object build) => property is not null ? property.GetValue(build) : field!.GetValue(build);
+
+    public void SetValue(object build, object? value)
+    {
+        if (property?.SetMethod is not null)
+            property.SetValue(build, value);
+        else if (field is not null)
+            field.SetValue(build, value);
+        else
+            throw new BuildConfigurationException($"Parameter {Name} cannot be set: make it a field or an auto-property.");
+    }
+
+    /// <summary>Parameters in declaration order, base classes first.</summary>
+    public static IReadOnlyList<ParameterMember> Discover(Type buildType)
+    {
+        var members = new List<ParameterMember>();
+        foreach (var type in TypeHierarchy(buildType))
+        {
+            foreach (var member in type.GetMembers(InstanceMembers).OrderBy(m => m.MetadataToken))
+            {
+                if (member is FieldInfo or PropertyInfo && member.GetCustomAttribute<ParameterAttribute>() is { } attribute)
+                    members.Add(new ParameterMember(member, attribute));
+            }
+        }
+
+        return members;
+    }
+
+    internal static IEnumerable<Type> TypeHierarchy(Type buildType)
+    {
+        var types = new Stack<Type>();
+        for (var type = buildType; type is not null && type != typeof(BuildBase); type = type.BaseType)
+            types.Push(type);
+        return types;
+    }
+}
