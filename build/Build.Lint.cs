@@ -1,0 +1,25 @@
+using Deploy.Delivery.Quality;
+using Deploy.Engine;
+
+namespace Deploy.Build;
+
+internal sealed partial class Build
+{
+    static readonly string[] ShellScripts = ["build.sh", ".ci/run", "bench/startup.sh"];
+
+    static readonly string[] CiYamlFiles = [".gitlab-ci.yml", "buildspec.yml"];
+
+    Target Lint => _ => _
+        .Description("Checks formatting and analyzers, shell scripts, Dockerfiles and CI YAML; findings as file:line")
+        .Executes(async ct =>
+        {
+            var installed = new LintTools(Path.Combine(TemporaryDirectory, "tools"), Tools, Log);
+            var linter = new Linter(Linter.DefaultChecks(Solution, ShellScripts, CiYamlFiles), Log);
+            var findings = await linter.RunAsync(new LintContext(RootDirectory, Tools, installed), ct);
+            Note(findings.Count == 0 ? "clean" : $"{findings.Count} finding(s)");
+            if (findings.Count > 0)
+            {
+                throw new BuildFailedException($"Lint found {findings.Count} problem(s), listed above as file:line.");
+            }
+        });
+}

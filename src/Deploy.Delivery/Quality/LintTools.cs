@@ -1,0 +1,44 @@
+using Deploy.Delivery.Machine;
+using Deploy.Engine;
+
+namespace Deploy.Delivery.Quality;
+
+/// <summary>
+/// Locates the external linters and installs the missing ones: npm tools at pinned versions into a
+/// folder of ours (never global), Debian tools with apt when running as root.
+/// </summary>
+public sealed class LintTools(string toolsDirectory, ToolRunner tools, IBuildLog log)
+{
+    /// <summary>npm packages at the versions our CI files and Dockerfiles are checked with.</summary>
+    public static readonly IReadOnlyDictionary<string, string> NpmPackages = new Dictionary<string, string>
+    {
+        ["gitlab-ci-local"] = "4.56.0",
+        ["dockerfilelint"] = "1.8.0",
+    };
+
+    /// <summary>Commands from Debian and the package that provides each (gitlab-ci-local needs rsync and git).</summary>
+    public static readonly IReadOnlyDictionary<string, string> DebianCommands = new Dictionary<string, string>
+    {
+        ["shellcheck"] = "shellcheck",
+        ["yamllint"] = "yamllint",
+        ["rsync"] = "rsync",
+        ["git"] = "git",
+        ["npm"] = "npm",
+    };
+
+    public string NpmBin(string command) => Path.Combine(toolsDirectory, "node_modules", ".bin", command);
+
+    public async Task EnsureAsync(CancellationToken cancellationToken)
+    {
+        await new DebianPackages(tools, log).EnsureCommandsAsync(DebianCommands, "Lint", cancellationToken);
+
+        var missing = NpmPackages.Where(p => !File.Exists(NpmBin(p.Key))).Select(p => $"{p.Key}@{p.Value}").ToList();
+        if (missing.Count > 0)
+        {
+            log.Information($"Installing {string.Join(", ", missing)} into {toolsDirectory}");
+            Directory.CreateDirectory(toolsDirectory);
+            await tools.RunAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error", "--prefix", toolsDirectory, .. missing],
+                new ToolOptions { CaptureOutput = true, EchoOutput = false }, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Xml.Linq;
+using Deploy.Engine;
+
+namespace Deploy.Delivery.Quality;
+
+/// <summary>Counts of one test run, read back from the JUnit reports.</summary>
+public sealed record TestCounts(int Passed, int Failed, int Skipped)
+{
+    public override string ToString() => $"{Passed} passed, {Failed} failed, {Skipped} skipped";
+}
+
+/// <summary>
+/// Runs <c>dotnet test</c> on the solution with one JUnit XML report per test project (what GitLab's
+/// <c>artifacts:reports:junit</c> reads) and counts the results from those reports.
+/// </summary>
+public sealed class TestRunner(ToolRunner tools)
+{
+    public async Task<TestCounts> RunAsync(string rootDirectory, string solution, string resultsDirectory, string? filter, CancellationToken cancellationToken)
+    {
+        if (Directory.Exists(resultsDirectory))
+        {
+            Directory.Delete(resultsDirectory, recursive: true);
+        }
+
+        Directory.CreateDirectory(resultsDirectory);
+        var arguments = new List<string>
+        {
+            "test", solution, "--nologo",
+            "--logger", $"junit;LogFilePath={Path.Combine(resultsDirectory, "{assembly}.xml")};MethodFormat=Class;FailureBodyFormat=Verbose",
+            "--logger", "console;verbosity=minimal",
+        };
+        if (!string.IsNullOrWhiteSpace(filter))
+        {
+            arguments.AddRange(["--filter", filter]);
+        }
+
+        var result = await tools.RunAsync("dotnet", arguments,
+            new ToolOptions { WorkingDirectory = rootDirectory, ThrowOnFailure = false }, cancellationToken);
+        var counts = CountReports(resultsDirectory);
+        if (result.ExitCode != 0 && counts.Failed == 0)
+        {
+            // A build error or a crashed test host: there is no failed test to count, but the run failed.
+            throw new BuildFailedException($"dotnet test exited with code {result.ExitCode} before reporting a failed test (build error or crashed test host); see the output above.");
+        }
+
+        return counts;
+    }
+
+    /// <summary>Sums the testsuite counters of every JUnit report in the folder.</summary>
+    public static TestCounts CountReports(string resultsDirectory)
+    {
+        int total = 0, failed = 0, skipped = 0;
+        foreach (var file in Directory.EnumerateFiles(resultsDirectory, "*.xml"))
+        {
+            foreach (var suite in XDocument.Load(file).Descendants("testsuite"))
+            {
+                total += Count(suite, "tests");
+                failed += Count(suite, "failures") + Count(suite, "errors");
+                skipped += Count(suite, "skipped");
+            }
+        }
+
+        return new TestCounts(total - failed - skipped, failed, skipped);
+    }
+
+    private static int Count(XElement suite, string attribute) =>
+        int.TryParse((string?)suite.Attribute(attribute), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : 0;
+}

@@ -1,0 +1,57 @@
+using System.Diagnostics;
+
+namespace Deploy.Build.Tests;
+
+/// <summary>Runs the repository's build.sh / build.ps1 in a child process and captures what a user sees.</summary>
+internal static class BuildScript
+{
+    public static string Root { get; } = FindRoot();
+
+    public sealed record Result(int ExitCode, string Output, string Error)
+    {
+        public IReadOnlyList<string> ErrorLines => Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
+
+    public static Task<Result> RunAsync(params string[] arguments) => RunProcessAsync(Path.Combine(Root, "build.sh"), arguments);
+
+    public static async Task<Result> RunProcessAsync(string fileName, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            WorkingDirectory = Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // Behave like a developer's terminal run, whatever CI variables the test host inherited.
+        foreach (var name in new[] { "GITLAB_CI", "CODEBUILD_BUILD_ID" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "build.sh")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("build.sh not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,81 @@
+namespace Deploy.Build.Tests;
+
+/// <summary>The build as users run it: ./build.sh with the real target graph.</summary>
+[Collection(BuildScriptGroup.Name)]
+public sealed class BuildScriptTests
+{
+    private static readonly string[] SevenTargets = ["Test", "Lint", "Mirror", "ProvisionInfra", "BuildImage", "PushEcr", "DeployFargate"];
+
+    private static readonly string[] BuildPushDeploy = ["BuildImage", "PushEcr", "DeployFargate"];
+
+    [Fact]
+    public async Task Help_lists_the_seven_targets_and_exits_zero()
+    {
+        var result = await BuildScript.RunAsync("--help");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.All(SevenTargets, target => Assert.Matches($@"(?m)^\s+{target}\s", result.Output));
+    }
+
+    [Fact]
+    public async Task The_plan_for_DeployFargate_builds_and_pushes_before_deploying()
+    {
+        var result = await BuildScript.RunAsync("--plan", "DeployFargate");
+
+        Assert.Equal(0, result.ExitCode);
+        var order = BuildPushDeploy.Select(t => result.Output.IndexOf(t + " ", StringComparison.Ordinal)).ToList();
+        Assert.All(order, index => Assert.True(index >= 0, result.Output));
+        Assert.Equal(order.Order(), order);
+        Assert.True(File.Exists(Path.Combine(BuildScript.Root, ".nuke", "temp", "plan.mmd")));
+    }
+
+    [Theory]
+    [InlineData("Unknown target 'deploy-fargat'. Did you mean 'DeployFargate'?", "deploy-fargat")]
+    [InlineData("Unknown option '--test-filterr'. Did you mean '--test-filter'?", "Test", "--test-filterr", "x")]
+    [InlineData("'loud'", "Test", "--verbosity", "loud")]
+    public async Task Bad_usage_fails_with_one_clear_line_and_exit_code_2(string expected, params string[] arguments)
+    {
+        var result = await BuildScript.RunAsync(arguments);
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines, l => !l.StartsWith("Compiling", StringComparison.Ordinal));
+        Assert.Contains(expected, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_target_not_implemented_yet_fails_with_one_line_naming_its_issue()
+    {
+        var result = await BuildScript.RunAsync("Mirror");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Mirror is declared but not implemented yet: it arrives with issue #7.", result.Error, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^Mirror\s+Failed", result.Output);
+    }
+
+    [Fact]
+    public async Task A_skipped_target_shows_its_reason_in_the_plan()
+    {
+        var result = await BuildScript.RunAsync("--plan", "PushEcr", "--skip", "BuildImage");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(@"BuildImage.*skip", result.Output);
+    }
+
+    [Fact]
+    public async Task A_warm_run_does_not_recompile_the_build()
+    {
+        await BuildScript.RunAsync("--help");
+
+        var second = await BuildScript.RunAsync("--help");
+
+        Assert.Equal(0, second.ExitCode);
+        Assert.DoesNotContain("Compiling the build project", second.Error, StringComparison.Ordinal);
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BuildScriptGroup
+{
+    public const string Name = "build script";
+}
