@@ -1,0 +1,130 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Deploy.Delivery.Images;
+
+/// <summary>
+/// Picks the runtime base image for the service: the wanted reference when the engine has it or can pull it,
+/// otherwise an equivalent produced offline from the host's Debian packages (no registry needed).
+/// </summary>
+public sealed class RuntimeBaseImage(IDockerClient docker)
+{
+    public const string Standard = "mcr.microsoft.com/dotnet/runtime-deps:10.0";
+    public const string LocalRepository = "deploy-local/runtime-deps";
+    public const string LocalTag = "10.0-debian12";
+    public const string Local = LocalRepository + ":" + LocalTag;
+
+    /// <summary>Hash of the root file system and image config that a produced image was made from.</summary>
+    public const string RecipeLabel = "deploy.base-image.recipe";
+
+    // What runtime-deps sets, so the service behaves the same on either base.
+    private static readonly string[] Config = ["ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true"];
+
+    /// <summary>How long a pull may take before the local equivalent is used instead.</summary>
+    public TimeSpan PullTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    public async Task<BaseImageChoice> ResolveAsync(string wanted = Standard, CancellationToken cancellationToken = default)
+    {
+        if (await InspectAsync(wanted, cancellationToken) is not null)
+            return new BaseImageChoice(wanted, false, $"{wanted} is present in the Docker engine");
+
+        var pullFailure = await TryPullAsync(wanted, cancellationToken);
+        if (pullFailure is null)
+            return new BaseImageChoice(wanted, false, $"pulled {wanted}");
+
+        return await ProduceAsync($"{wanted} could not be pulled ({pullFailure})", cancellationToken);
+    }
+
+    private async Task<BaseImageChoice> ProduceAsync(string why, CancellationToken cancellationToken)
+    {
+        await using var rootFileSystem = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        DebianRootFileSystem.Write(rootFileSystem);
+        var recipe = await RecipeAsync(rootFileSystem, cancellationToken);
+
+        var existing = await InspectAsync(Local, cancellationToken);
+        if (existing?.Config?.Labels?.TryGetValue(RecipeLabel, out var label) == true && label == recipe)
+            return new BaseImageChoice(Local, true, $"{why}; reused {Local}, its recipe {recipe[..12]} is unchanged");
+
+        rootFileSystem.Position = 0;
+        var errors = new ErrorRecorder();
+        var import = new ImagesCreateParameters { FromSrc = "-", Repo = LocalRepository, Tag = LocalTag, Changes = [.. Config, $"LABEL {RecipeLabel}={recipe}"] };
+        await docker.Images.CreateImageAsync(import, rootFileSystem, null, errors, cancellationToken);
+        if (errors.Last is { } error)
+            throw new InvalidOperationException($"Importing {Local} failed: {error}");
+        if (existing is not null)
+            await RemoveOutdatedAsync(existing.ID, cancellationToken);
+
+        var packages = string.Join(", ", DebianRootFileSystem.Packages);
+        return new BaseImageChoice(Local, true, $"{why}; produced {Local} (recipe {recipe[..12]}) from this host's Debian packages: {packages}");
+    }
+
+    private static async Task<string> RecipeAsync(Stream rootFileSystem, CancellationToken cancellationToken)
+    {
+        rootFileSystem.Position = 0;
+        var contentHash = await SHA256.HashDataAsync(rootFileSystem, cancellationToken);
+        var recipe = contentHash.Concat(Encoding.UTF8.GetBytes(string.Join('\n', Config))).ToArray();
+        return Convert.ToHexStringLower(SHA256.HashData(recipe));
+    }
+
+    private async Task<string?> TryPullAsync(string image, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(PullTimeout);
+        var errors = new ErrorRecorder();
+        try
+        {
+            await docker.Images.CreateImageAsync(new ImagesCreateParameters { FromImage = image }, null, errors, timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return $"no pull within {PullTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)}s";
+        }
+        catch (DockerApiException e)
+        {
+            return EngineMessage(e.ResponseBody);
+        }
+
+        // The engine reports some failures in the progress stream rather than the status code.
+        return await InspectAsync(image, cancellationToken) is null ? errors.Last ?? "the engine did not store it" : null;
+    }
+
+    private async Task<ImageInspectResponse?> InspectAsync(string image, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await docker.Images.InspectImageAsync(image, cancellationToken);
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return null;
+        }
+    }
+
+    // The tag moved to the new import; the old one would linger untagged. Images still in use stay.
+    private async Task RemoveOutdatedAsync(string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await docker.Images.DeleteImageAsync(id, new ImageDeleteParameters(), cancellationToken);
+        }
+        catch (DockerApiException)
+        {
+        }
+    }
+
+    // The engine answers {"message":"..."}; the message alone reads better in a build log.
+    private static string EngineMessage(string body) =>
+        body.TrimStart().StartsWith('{') && JsonNode.Parse(body)?["message"]?.GetValue<string>() is { } message ? message : body.Trim();
+
+    // Records synchronously (unlike Progress<T>), so the error is there when the call returns.
+    private sealed class ErrorRecorder : IProgress<JSONMessage>
+    {
+        public string? Last { get; private set; }
+
+        public void Report(JSONMessage value) => Last = value.Error?.Message ?? Last;
+    }
+}
