@@ -1,23 +1,42 @@
 #!/usr/bin/env bash
 # Bootstraps and runs the build (build/_build.csproj):
 #  - uses dotnet from PATH when it has the SDK global.json asks for, else installs that SDK into .nuke/temp/dotnet;
-#  - compiles the build project only when its inputs (build/, src/, props, global.json) changed;
-#  - runs the compiled dll directly, so a warm run pays no MSBuild.
+#  - compiles the build project only when its inputs (build/, the src/ projects it references, props,
+#    global.json) changed;
+#  - runs the compiled dll directly, so a warm run pays no MSBuild. Each input hash compiles into its own
+#    folder, so a recompile never overwrites the dll of a build that is still running.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 TEMP="$ROOT/.nuke/temp"
-BIN="$TEMP/build-bin"
-STAMP="$TEMP/build-inputs.sha256"
+BINS="$TEMP/build-bin"
 DOTNET_PATH_FILE="$TEMP/dotnet-path"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 export DOTNET_GENERATE_ASPNET_CERTIFICATE=false
 
+# The folders of build/_build.csproj and of every project it references, transitively.
+build_project_dirs() {
+  local queue=("$ROOT/build/_build.csproj") seen=() project dir reference
+  while ((${#queue[@]} > 0)); do
+    project="${queue[0]}"
+    queue=("${queue[@]:1}")
+    dir="$(cd "$(dirname "$project")" && pwd)"
+    [[ " ${seen[*]} " == *" $dir "* ]] && continue
+    seen+=("$dir")
+    while IFS= read -r reference; do
+      queue+=("$dir/${reference//\\//}")
+    done < <(sed -n 's/.*<ProjectReference Include="\([^"]*\)".*/\1/p' "$project")
+  done
+  printf '%s\n' "${seen[@]}"
+}
+
 inputs_hash() {
+  local dirs
+  mapfile -t dirs < <(build_project_dirs)
   (
     cd "$ROOT"
-    find build src -type d \( -name bin -o -name obj \) -prune -o -type f \
+    find "${dirs[@]}" -type d \( -name bin -o -name obj \) -prune -o -type f \
       \( -name '*.cs' -o -name '*.csproj' -o -name '*.json' -o -name '*.props' -o -name '*.targets' \) -print |
       LC_ALL=C sort | xargs sha256sum
     sha256sum global.json Directory.Build.props Directory.Packages.props
@@ -41,24 +60,28 @@ resolve_dotnet() {
 }
 
 hash="$(inputs_hash)"
-if [[ -f "$BIN/_build.dll" && -f "$STAMP" && -f "$DOTNET_PATH_FILE" && "$(cat "$STAMP")" == "$hash" ]]; then
+BIN="$BINS/$hash"
+if [[ -f "$BIN/_build.dll" && -f "$DOTNET_PATH_FILE" ]]; then
   exec "$(cat "$DOTNET_PATH_FILE")" "$BIN/_build.dll" "$@"
 fi
 
-mkdir -p "$TEMP"
+mkdir -p "$BINS"
 dotnet_exe="$(resolve_dotnet)"
 (
   # One compile at a time when several builds start together.
   flock 9
-  if [[ ! -f "$BIN/_build.dll" || ! -f "$STAMP" || "$(cat "$STAMP")" != "$hash" ]]; then
-    echo "Compiling the build project (build/ or src/ changed)" >&2
-    if ! "$dotnet_exe" build "$ROOT/build/_build.csproj" -c Release -o "$BIN" -nologo -v q -clp:NoSummary >"$TEMP/build-compile.log" 2>&1; then
+  if [[ ! -f "$BIN/_build.dll" ]]; then
+    echo "Compiling the build project (its sources changed)" >&2
+    rm -rf "$BIN.partial"
+    if ! "$dotnet_exe" build "$ROOT/build/_build.csproj" -c Release -o "$BIN.partial" -nologo -v q -clp:NoSummary >"$TEMP/build-compile.log" 2>&1; then
       grep -E 'error|warning' "$TEMP/build-compile.log" >&2 || cat "$TEMP/build-compile.log" >&2
       echo "The build project failed to compile; full log: $TEMP/build-compile.log" >&2
       exit 1
     fi
-    echo "$hash" >"$STAMP"
+    mv "$BIN.partial" "$BIN"
     echo "$dotnet_exe" >"$DOTNET_PATH_FILE"
+    # Keep the three newest compiled builds; older ones belong to sources long gone.
+    find "$BINS" -mindepth 1 -maxdepth 1 -type d -printf '%T@ %p\n' | sort -rn | tail -n +4 | cut -d' ' -f2- | xargs -r rm -rf
   fi
 ) 9>"$TEMP/build-compile.lock"
 
