@@ -1,0 +1,51 @@
+namespace Deploy.Aws.CodePipeline;
+
+/// <summary>AWS CodePipeline, JSON 1.1.</summary>
+public sealed class CodePipelineClient(AwsSession session)
+{
+    private readonly AwsSession session = session ?? throw new ArgumentNullException(nameof(session));
+
+    public Task<CreatePipelineResponse> CreatePipelineAsync(CreatePipelineRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<CreatePipelineRequest, CreatePipelineResponse>("CreatePipeline", request, Pipeline(request?.Pipeline?.Name), cancellationToken);
+
+    public Task<UpdatePipelineResponse> UpdatePipelineAsync(UpdatePipelineRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<UpdatePipelineRequest, UpdatePipelineResponse>("UpdatePipeline", request, Pipeline(request?.Pipeline?.Name), cancellationToken);
+
+    public Task<GetPipelineResponse> GetPipelineAsync(GetPipelineRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<GetPipelineRequest, GetPipelineResponse>("GetPipeline", request, Pipeline(request?.Name), cancellationToken);
+
+    public Task<GetPipelineStateResponse> GetPipelineStateAsync(GetPipelineStateRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<GetPipelineStateRequest, GetPipelineStateResponse>("GetPipelineState", request, Pipeline(request?.Name), cancellationToken);
+
+    public Task<StartPipelineExecutionResponse> StartPipelineExecutionAsync(StartPipelineExecutionRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<StartPipelineExecutionRequest, StartPipelineExecutionResponse>(
+            "StartPipelineExecution", request, Pipeline(request?.Name), cancellationToken);
+
+    public Task<GetPipelineExecutionResponse> GetPipelineExecutionAsync(GetPipelineExecutionRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<GetPipelineExecutionRequest, GetPipelineExecutionResponse>(
+            "GetPipelineExecution",
+            request,
+            $"execution '{request?.PipelineExecutionId}' of {Pipeline(request?.PipelineName)}",
+            cancellationToken);
+
+    public Task<ListPipelineExecutionsResponse> ListPipelineExecutionsAsync(ListPipelineExecutionsRequest request, CancellationToken cancellationToken = default) =>
+        CallAsync<ListPipelineExecutionsRequest, ListPipelineExecutionsResponse>(
+            "ListPipelineExecutions", request, Pipeline(request?.PipelineName), cancellationToken);
+
+    /// <summary>Execution summaries, newest first, across pages.</summary>
+    public IAsyncEnumerable<PipelineExecutionSummary> ListAllPipelineExecutionsAsync(ListPipelineExecutionsRequest request, CancellationToken cancellationToken = default) =>
+        AwsPagination.PaginateAsync(
+            (token, ct) => ListPipelineExecutionsAsync(request with { NextToken = token }, ct),
+            page => page.PipelineExecutionSummaries,
+            page => page.NextToken,
+            cancellationToken);
+
+    private Task<TResponse> CallAsync<TRequest, TResponse>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
+        where TRequest : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return JsonProtocol.InvokeAsync<TRequest, TResponse>(session, AwsService.CodePipeline, operation, request, resource, cancellationToken);
+    }
+
+    private static string Pipeline(string? name) => $"pipeline '{name}'";
+}

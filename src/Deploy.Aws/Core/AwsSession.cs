@@ -1,0 +1,320 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Amazon;
+using Amazon.Runtime;
+using Amazon.Runtime.CredentialManagement;
+using Amazon.Runtime.Credentials;
+using Amazon.Runtime.Signing;
+
+namespace Deploy.Aws;
+
+/// <summary>
+/// Region, credentials, endpoints and the HTTP pipeline (sign, send, retry, observe) shared by all clients.
+/// One session per build run; clients are cheap wrappers around it.
+/// </summary>
+public sealed class AwsSession : IDisposable
+{
+    private readonly HttpClient http;
+    private readonly Func<TimeSpan, CancellationToken, Task> delay;
+    private readonly Func<double> jitter;
+    private readonly Func<DateTimeOffset> clock;
+
+    /// <summary>Builds a session from explicit settings: <see cref="AwsSessionOptions.Region"/> and
+    /// <see cref="AwsSessionOptions.Credentials"/> are required. Use <see cref="Create"/> for the default chains.</summary>
+    public AwsSession(AwsSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (string.IsNullOrWhiteSpace(options.Region))
+        {
+            throw new ArgumentException("A region is required.", nameof(options));
+        }
+
+        if (options.Credentials is null)
+        {
+            throw new ArgumentException("Credentials are required.", nameof(options));
+        }
+
+        if (options.MaxAttempts < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxAttempts, "MaxAttempts must be at least 1.");
+        }
+
+        Options = options;
+        Region = options.Region;
+        Credentials = options.Credentials;
+        http = options.HttpHandler is null
+            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+            : new HttpClient(options.HttpHandler, disposeHandler: false);
+        http.Timeout = Timeout.InfiniteTimeSpan;
+        delay = options.Delay ?? Task.Delay;
+        jitter = options.Jitter ?? Random.Shared.NextDouble;
+        clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
+    }
+
+    public AwsSessionOptions Options { get; }
+
+    public string Region { get; }
+
+    public AWSCredentials Credentials { get; }
+
+    /// <summary>
+    /// Fills what <paramref name="options"/> leaves open from AWSSDK.Core's default chains.
+    /// Credentials: the profile named in <see cref="AwsSessionOptions.Profile"/> when given (it beats environment keys,
+    /// like the CLI's <c>--profile</c>); otherwise the SDK's default chain: environment keys, <c>AWS_PROFILE</c>/default
+    /// profile (incl. SSO and role profiles), web identity, container credentials (CodeBuild, ECS) and instance metadata.
+    /// Region: <c>AWS_REGION</c>, <c>AWS_DEFAULT_REGION</c>, the profile's region (profile = <see cref="AwsSessionOptions.Profile"/>,
+    /// else <c>AWS_PROFILE</c>, else <c>default</c>), then the SDK's fallback. The same profile's <c>endpoint_url</c> becomes
+    /// the last endpoint override.
+    /// </summary>
+    public static AwsSession Create(AwsSessionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var environment = options.Environment;
+        var store = options.ProfilesLocation is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(options.ProfilesLocation);
+        var profileName = options.Profile ?? AwsEndpoints.Get(environment, "AWS_PROFILE") ?? "default";
+        if (!store.TryGetProfile(profileName, out var profile))
+        {
+            profile = options.Profile is null
+                ? null
+                : throw new InvalidOperationException($"AWS profile '{options.Profile}' was not found in the shared config or credentials file.");
+        }
+
+        // An explicitly named profile wins over environment keys (like the CLI's --profile); AWS_PROFILE does not,
+        // so the SDK's default chain (env keys first, then AWS_PROFILE) decides.
+        var credentials = options.Credentials ?? ResolveCredentials(store, options.Profile);
+        var region = options.Region
+            ?? AwsEndpoints.Get(environment, "AWS_REGION")
+            ?? AwsEndpoints.Get(environment, "AWS_DEFAULT_REGION")
+            ?? profile?.Region?.SystemName
+            ?? TryFallbackRegion()
+            ?? throw new InvalidOperationException(
+                "No AWS region configured: set AWS_REGION (or AWS_DEFAULT_REGION), a profile region, or pass the region explicitly.");
+
+        return new AwsSession(options with
+        {
+            Credentials = credentials,
+            Region = region,
+            ProfileEndpointUrl = options.ProfileEndpointUrl ?? profile?.EndpointUrl,
+        });
+    }
+
+    /// <summary>The URL calls to <paramref name="service"/> go to.</summary>
+    public Uri EndpointFor(AwsService service) =>
+        AwsEndpoints.Resolve(service, Region, Options.Environment, Options.ProfileEndpointUrl);
+
+    /// <summary>Current credentials (refreshed by the SDK when temporary), e.g. for CodeCommit git passwords.</summary>
+    public Task<ImmutableCredentials> GetCredentialsAsync() => Credentials.GetCredentialsAsync();
+
+    public void Dispose() => http.Dispose();
+
+    private static AWSCredentials ResolveCredentials(CredentialProfileStoreChain store, string? profileName)
+    {
+        try
+        {
+            if (profileName is not null)
+            {
+                return store.TryGetAWSCredentials(profileName, out var fromProfile)
+                    ? fromProfile
+                    : throw new InvalidOperationException($"AWS profile '{profileName}' has no usable credentials.");
+            }
+
+            return DefaultAWSCredentialsIdentityResolver.GetCredentials(null);
+        }
+        catch (AmazonClientException ex)
+        {
+            throw new InvalidOperationException(
+                "No AWS credentials found (environment, profile/SSO, web identity, container or instance metadata): " + ex.Message, ex);
+        }
+    }
+
+    private static string? TryFallbackRegion()
+    {
+        try
+        {
+            return FallbackRegionFactory.GetRegionEndpoint()?.SystemName;
+        }
+        catch (AmazonClientException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Signs, sends and retries one call; returns the successful response or throws the service's exception.</summary>
+    internal async Task<AwsHttpResponse> SendAsync(AwsHttpRequest request, CancellationToken cancellationToken)
+    {
+        var service = request.Service;
+        var endpoint = EndpointFor(service);
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var started = Stopwatch.GetTimestamp();
+            AwsErrorDetails error;
+            Exception? inner = null;
+            bool retryable;
+            using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                attemptCancellation.CancelAfter(Options.AttemptTimeout);
+                try
+                {
+                    using var message = await SignedMessageAsync(request, endpoint, cancellationToken).ConfigureAwait(false);
+                    using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptCancellation.Token).ConfigureAwait(false);
+                    var body = await response.Content.ReadAsByteArrayAsync(attemptCancellation.Token).ConfigureAwait(false);
+                    var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
+                    if (response.IsSuccessStatusCode)
+                    {
+                        Observe(request, attempt, (int)response.StatusCode, started, requestId, null, false);
+                        return new AwsHttpResponse(response.StatusCode, body, requestId);
+                    }
+
+                    var parsed = service.Protocol == AwsProtocol.Json11
+                        ? JsonProtocol.ParseError(body, Header(response, "x-amzn-errortype"))
+                        : QueryProtocol.ParseError(body);
+                    error = new AwsErrorDetails(
+                        service.DisplayName,
+                        request.Operation,
+                        request.Resource,
+                        parsed.Code ?? StatusCodeName(response.StatusCode),
+                        parsed.Message ?? string.Empty,
+                        requestId ?? parsed.RequestId,
+                        response.StatusCode);
+                    retryable = AwsRetryPolicy.IsRetryable(response.StatusCode, error.Code);
+                }
+                catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+                {
+                    inner = ex;
+                    error = TransportError(request, "RequestTimeout", $"No response within {Options.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+                    retryable = true;
+                }
+                catch (HttpRequestException ex)
+                {
+                    inner = ex;
+                    error = TransportError(request, "ConnectionError", ex.Message);
+                    retryable = true;
+                }
+                catch (IOException ex)
+                {
+                    inner = ex;
+                    error = TransportError(request, "ConnectionError", ex.Message);
+                    retryable = true;
+                }
+            }
+
+            var willRetry = retryable && attempt < Options.MaxAttempts;
+            Observe(request, attempt, error.StatusCode == 0 ? null : (int)error.StatusCode, started, error.RequestId, error.Code, willRetry);
+            if (!willRetry)
+            {
+                throw service.ExceptionFactory(error, inner);
+            }
+
+            await delay(AwsRetryPolicy.Backoff(attempt, Options.BaseDelay, Options.MaxDelay, jitter()), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static AwsErrorDetails TransportError(AwsHttpRequest request, string code, string message) =>
+        new(request.Service.DisplayName, request.Operation, request.Resource, code, message, null, 0);
+
+    private static string StatusCodeName(HttpStatusCode status) =>
+        string.Create(CultureInfo.InvariantCulture, $"Http{(int)status}");
+
+    private void Observe(AwsHttpRequest request, int attempt, int? status, long started, string? requestId, string? errorCode, bool willRetry) =>
+        Options.Observer?.Invoke(new AwsCallRecord(
+            request.Service.ServiceId,
+            request.Operation,
+            attempt,
+            status,
+            Stopwatch.GetElapsedTime(started),
+            requestId,
+            errorCode,
+            willRetry));
+
+    /// <summary>Builds and signs the message; credential failures (expired SSO, unreachable container endpoint)
+    /// surface as the service's exception naming the call, not retried here (the SDK's providers retry themselves).</summary>
+    private async Task<HttpRequestMessage> SignedMessageAsync(AwsHttpRequest request, Uri endpoint, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await BuildSignedMessageAsync(request, endpoint, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is AmazonClientException or AmazonServiceException)
+        {
+            throw request.Service.ExceptionFactory(
+                TransportError(request, "CredentialsUnavailable", "Could not get AWS credentials to sign the request: " + ex.Message),
+                ex);
+        }
+    }
+
+    private async Task<HttpRequestMessage> BuildSignedMessageAsync(AwsHttpRequest request, Uri endpoint, CancellationToken cancellationToken)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Post, endpoint)
+        {
+            Content = new ByteArrayContent(request.Body),
+        };
+        message.Content.Headers.TryAddWithoutValidation("Content-Type", request.ContentType);
+        if (request.Target is not null)
+        {
+            message.Headers.TryAddWithoutValidation("X-Amz-Target", request.Target);
+        }
+
+        message.Headers.TryAddWithoutValidation("User-Agent", "deploy-aws/1.0");
+        if (request.Unsigned)
+        {
+            // Operations the model marks noAuth (STS AssumeRoleWithWebIdentity) go out without a signature.
+            return message;
+        }
+
+        var signing = new AWSSigningRequest
+        {
+            HttpMethod = HttpMethod.Post,
+            RequestUri = endpoint,
+            Content = request.Body,
+        };
+        signing.Headers["Content-Type"] = request.ContentType;
+        if (request.Target is not null)
+        {
+            signing.Headers["X-Amz-Target"] = request.Target;
+        }
+
+        var parameters = new AWSSigV4Parameters
+        {
+            Credentials = Credentials,
+            Region = RegionEndpoint.GetBySystemName(AwsEndpoints.SigningRegion(request.Service, Region)),
+            Service = request.Service.SigningName,
+            SignedAt = clock().UtcDateTime,
+        };
+        try
+        {
+            var signed = await AWSSigV4Signer.SignAsync(signing, parameters, cancellationToken).ConfigureAwait(false);
+            foreach (var (name, value) in signed.Headers)
+            {
+                message.Headers.TryAddWithoutValidation(name, value);
+            }
+        }
+        catch
+        {
+            message.Dispose();
+            throw;
+        }
+
+        return message;
+    }
+
+    private static string? Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null;
+}
+
+/// <summary>One call as the protocol layer hands it to the session.</summary>
+internal sealed record AwsHttpRequest(
+    AwsService Service,
+    string Operation,
+    string? Resource,
+    byte[] Body,
+    string ContentType,
+    string? Target,
+    bool Unsigned = false);
+
+/// <summary>A successful response.</summary>
+internal sealed record AwsHttpResponse(HttpStatusCode StatusCode, byte[] Body, string? RequestId);
+
+/// <summary>What an error body said; any part may be missing.</summary>
+internal readonly record struct ParsedError(string? Code, string? Message, string? RequestId);
