@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Deploy.Engine;
 
 namespace Deploy.Delivery.Quality;
 
 /// <summary>dockerfilelint (npm, pinned) over every Dockerfile in the repository.</summary>
-public sealed class DockerfileCheck : ILintCheck
+public sealed partial class DockerfileCheck : ILintCheck
 {
     public string Name => "dockerfilelint";
 
@@ -26,10 +27,14 @@ public sealed class DockerfileCheck : ILintCheck
         return findings;
     }
 
+    /// <summary><c>Dockerfile</c>, <c>Dockerfile.&lt;variant&gt;</c> and <c>&lt;name&gt;.Dockerfile</c> outside build output.</summary>
     internal static IEnumerable<string> FindDockerfiles(string root) =>
-        Directory.EnumerateFiles(root, "Dockerfile*", SearchOption.AllDirectories)
-            .Where(f => !RepositoryFiles.IsGenerated(root, f))
+        Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories)
+            .Where(f => DockerfileName().IsMatch(Path.GetFileName(f)) && !RepositoryFiles.IsGenerated(root, f))
             .Order(StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^(Dockerfile(\.[\w-]+)?|[\w.-]+\.[Dd]ockerfile)$")]
+    private static partial Regex DockerfileName();
 
     /// <summary>Parses dockerfilelint's JSON report.</summary>
     internal static IReadOnlyList<LintFinding> Parse(string json, string relativeFile)

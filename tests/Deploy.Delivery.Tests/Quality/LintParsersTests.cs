@@ -50,4 +50,19 @@ public sealed class LintParsersTests
         Assert.Equal(new TestCounts(11, 2, 2), counts);
         Assert.Equal("11 passed, 2 failed, 2 skipped", counts.ToString());
     }
+
+    [Fact]
+    public void Only_dockerfiles_are_linted_as_dockerfiles_not_sources_named_after_them()
+    {
+        using var repo = new TempRepository()
+            .Write("svc/Dockerfile", "FROM x\n")
+            .Write("svc/Dockerfile.dev", "FROM x\n")
+            .Write("svc/api.Dockerfile", "FROM x\n")
+            .Write("src/DockerfileCheck.cs", "class C { }\n")
+            .Write("svc/bin/Release/publish/Dockerfile", "FROM x\n");
+
+        var found = DockerfileCheck.FindDockerfiles(repo.Root).Select(f => Path.GetRelativePath(repo.Root, f).Replace('\\', '/'));
+
+        Assert.Equal(["svc/Dockerfile", "svc/Dockerfile.dev", "svc/api.Dockerfile"], found);
+    }
 }
