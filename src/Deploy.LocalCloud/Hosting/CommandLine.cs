@@ -1,0 +1,71 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace Deploy.LocalCloud.Hosting;
+
+/// <summary>The few flags the process takes; small enough not to need a parser library.</summary>
+internal static class CommandLine
+{
+    public const int DefaultPort = 4566;
+    public const string DefaultStateDirectory = ".nuke/temp/local-cloud/state";
+
+    public static readonly string Usage = $"""
+        Usage: Deploy.LocalCloud [options]
+          --port <n>            TCP port on 127.0.0.1 (default {DefaultPort}; 0 = any free port)
+          --state-dir <path>    state directory (default {DefaultStateDirectory})
+          --account-id <id>     account id (default {LocalCloudOptions.DefaultAccountId})
+          --region <name>       region (default {LocalCloudOptions.DefaultRegion})
+          --access-key <id>     accepted access key id (default {LocalCloudOptions.DefaultAccessKeyId})
+          --secret-key <key>    its secret (default {LocalCloudOptions.DefaultSecretAccessKey})
+          --help                this text
+        Stop it with Ctrl+C or SIGTERM.
+        """;
+
+    /// <summary>False with a null problem means "--help was asked".</summary>
+    public static bool TryParse(string[] args, [NotNullWhen(true)] out LocalCloudOptions? options, out string? problem)
+    {
+        options = null;
+        problem = null;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (args[i] is "--help" or "-h")
+            {
+                return false;
+            }
+
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                problem = $"Unexpected argument '{args[i]}'.";
+                return false;
+            }
+
+            values[args[i]] = args[++i];
+        }
+
+        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--secret-key"]).FirstOrDefault();
+        if (unknown is not null)
+        {
+            problem = $"Unknown option '{unknown}'.";
+            return false;
+        }
+
+        var port = DefaultPort;
+        if (values.TryGetValue("--port", out var portText) && (!int.TryParse(portText, CultureInfo.InvariantCulture, out port) || port is < 0 or > 65535))
+        {
+            problem = $"--port must be 0..65535, not '{portText}'.";
+            return false;
+        }
+
+        options = new LocalCloudOptions
+        {
+            Port = port,
+            StateDirectory = values.GetValueOrDefault("--state-dir", DefaultStateDirectory),
+            AccountId = values.GetValueOrDefault("--account-id", LocalCloudOptions.DefaultAccountId),
+            Region = values.GetValueOrDefault("--region", LocalCloudOptions.DefaultRegion),
+            AccessKeyId = values.GetValueOrDefault("--access-key", LocalCloudOptions.DefaultAccessKeyId),
+            SecretAccessKey = values.GetValueOrDefault("--secret-key", LocalCloudOptions.DefaultSecretAccessKey),
+        };
+        return true;
+    }
+}

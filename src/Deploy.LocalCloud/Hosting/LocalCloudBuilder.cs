@@ -1,0 +1,77 @@
+namespace Deploy.LocalCloud.Hosting;
+
+/// <summary>
+/// Fluent start-up for tests and tools:
+/// <c>await using var cloud = new LocalCloudBuilder().WithStateDirectory(tmp).Build();</c>
+/// Without a state directory a temporary one is created and deleted on dispose.
+/// </summary>
+public sealed class LocalCloudBuilder
+{
+    private string? stateDirectory;
+    private int port;
+    private string accountId = LocalCloudOptions.DefaultAccountId;
+    private string region = LocalCloudOptions.DefaultRegion;
+    private string accessKeyId = LocalCloudOptions.DefaultAccessKeyId;
+    private string secretAccessKey = LocalCloudOptions.DefaultSecretAccessKey;
+    private Action<ApiExchange>? onApiResponse;
+    private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
+
+    public LocalCloudBuilder WithStateDirectory(string directory)
+    {
+        stateDirectory = directory;
+        return this;
+    }
+
+    public LocalCloudBuilder WithPort(int value)
+    {
+        port = value;
+        return this;
+    }
+
+    public LocalCloudBuilder WithAccountId(string value)
+    {
+        accountId = value;
+        return this;
+    }
+
+    public LocalCloudBuilder WithRegion(string value)
+    {
+        region = value;
+        return this;
+    }
+
+    public LocalCloudBuilder WithCredentials(string accessKey, string secretKey)
+    {
+        accessKeyId = accessKey;
+        secretAccessKey = secretKey;
+        return this;
+    }
+
+    public LocalCloudBuilder WithResponseObserver(Action<ApiExchange> observer)
+    {
+        onApiResponse = observer;
+        return this;
+    }
+
+    public LocalCloudBuilder WithReadinessTimeout(TimeSpan timeout)
+    {
+        readinessTimeout = timeout;
+        return this;
+    }
+
+    public LocalCloudOptions BuildOptions() => new()
+    {
+        Port = port,
+        StateDirectory = stateDirectory ?? Path.Combine(Path.GetTempPath(), "local-cloud-" + Guid.NewGuid().ToString("N")),
+        AccountId = accountId,
+        Region = region,
+        AccessKeyId = accessKeyId,
+        SecretAccessKey = secretAccessKey,
+        OnApiResponse = onApiResponse,
+    };
+
+    public Task<LocalCloudInstance> BuildAsync(CancellationToken cancellationToken = default) =>
+        LocalCloudInstance.StartAsync(BuildOptions(), readinessTimeout, deleteStateOnDispose: stateDirectory is null, cancellationToken);
+
+    public LocalCloudInstance Build() => BuildAsync().GetAwaiter().GetResult();
+}

@@ -1,0 +1,84 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace Deploy.LocalCloud.Hosting;
+
+/// <summary>A started local cloud. Dispose stops it; the state directory stays (unless the builder made a temp one).</summary>
+public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
+{
+    private readonly WebApplication app;
+    private readonly bool deleteStateOnDispose;
+    private bool disposed;
+
+    private LocalCloudInstance(WebApplication app, LocalCloudOptions options, Uri endpoint, bool deleteStateOnDispose)
+    {
+        this.app = app;
+        Options = options;
+        Endpoint = endpoint;
+        this.deleteStateOnDispose = deleteStateOnDispose;
+    }
+
+    /// <summary>Base URL of every API, e.g. <c>http://127.0.0.1:41234</c> (the registry is under <c>/v2/</c>).</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>Host:port Docker uses for <c>docker login</c>/<c>push</c>.</summary>
+    public string RegistryHost => $"{Endpoint.Host}:{Endpoint.Port}";
+
+    public LocalCloudOptions Options { get; }
+
+    /// <summary>The app's services, for in-process collaborators (the ECS part appends container logs through LogsStore).</summary>
+    internal IServiceProvider Services => app.Services;
+
+    public static async Task<LocalCloudInstance> StartAsync(LocalCloudOptions options, TimeSpan readinessTimeout, bool deleteStateOnDispose = false, CancellationToken cancellationToken = default)
+    {
+        var app = LocalCloudApplication.Create(options);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(bound).Port;
+        app.Services.GetRequiredService<LocalCloudAddress>().Port = port;
+        var instance = new LocalCloudInstance(app, options, new Uri($"http://127.0.0.1:{port}"), deleteStateOnDispose);
+        try
+        {
+            await HealthWaitStrategy.WaitUntilHealthyAsync(instance.Endpoint, readinessTimeout, cancellationToken);
+        }
+        catch
+        {
+            await instance.DisposeAsync();
+            throw;
+        }
+
+        return instance;
+    }
+
+    /// <summary>Environment that points the aws CLI and the AWS SDKs at this instance.</summary>
+    public IReadOnlyDictionary<string, string> AwsEnvironment() => new Dictionary<string, string>
+    {
+        ["AWS_ENDPOINT_URL"] = Endpoint.ToString().TrimEnd('/'),
+        ["AWS_ACCESS_KEY_ID"] = Options.AccessKeyId,
+        ["AWS_SECRET_ACCESS_KEY"] = Options.SecretAccessKey,
+        ["AWS_REGION"] = Options.Region,
+        // The aws CLI v1 reads AWS_DEFAULT_REGION, the SDKs AWS_REGION: set both.
+        ["AWS_DEFAULT_REGION"] = Options.Region,
+    };
+
+    /// <summary>Blocks until the process is asked to stop (used by Program).</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => app.WaitForShutdownAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
+        await app.StopAsync();
+        await app.DisposeAsync();
+        if (deleteStateOnDispose && Directory.Exists(Options.StateDirectory))
+        {
+            Directory.Delete(Options.StateDirectory, recursive: true);
+        }
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

@@ -1,0 +1,27 @@
+namespace Deploy.LocalCloud.Hosting;
+
+/// <summary>Everything that configures one local cloud process. Defaults match the README.</summary>
+public sealed record LocalCloudOptions
+{
+    public const string DefaultAccessKeyId = "local";
+    public const string DefaultSecretAccessKey = "localsecret";
+    public const string DefaultAccountId = "000000000000";
+    public const string DefaultRegion = "us-east-1";
+
+    /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
+    public int Port { get; init; }
+
+    /// <summary>Directory holding the JSON state files and registry blobs.</summary>
+    public required string StateDirectory { get; init; }
+
+    public string AccountId { get; init; } = DefaultAccountId;
+    public string Region { get; init; } = DefaultRegion;
+    public string AccessKeyId { get; init; } = DefaultAccessKeyId;
+    public string SecretAccessKey { get; init; } = DefaultSecretAccessKey;
+
+    /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
+    public Action<ApiExchange>? OnApiResponse { get; init; }
+}
+
+/// <summary>One API call as answered: which service and operation, the status and the raw body.</summary>
+public sealed record ApiExchange(string Protocol, string Service, string Operation, int StatusCode, string ResponseBody);

@@ -1,0 +1,39 @@
+using Deploy.LocalCloud.Hosting;
+
+namespace Deploy.LocalCloud.Tests;
+
+public sealed class CommandLineTests
+{
+    [Fact]
+    public void Without_arguments_the_documented_defaults_apply()
+    {
+        Assert.True(CommandLine.TryParse([], out var options, out _));
+
+        Assert.Equal(4566, options.Port);
+        Assert.Equal(".nuke/temp/local-cloud/state", options.StateDirectory);
+        Assert.Equal("000000000000", options.AccountId);
+        Assert.Equal("us-east-1", options.Region);
+        Assert.Equal("local", options.AccessKeyId);
+        Assert.Equal("localsecret", options.SecretAccessKey);
+    }
+
+    [Fact]
+    public void Every_option_can_be_overridden()
+    {
+        Assert.True(CommandLine.TryParse(
+            ["--port", "0", "--state-dir", "/tmp/x", "--account-id", "123456789012", "--region", "eu-west-1", "--access-key", "k", "--secret-key", "s"],
+            out var options, out _));
+
+        Assert.Equal(new LocalCloudOptions { Port = 0, StateDirectory = "/tmp/x", AccountId = "123456789012", Region = "eu-west-1", AccessKeyId = "k", SecretAccessKey = "s" }, options);
+    }
+
+    [Theory]
+    [InlineData("--bogus", "1")]
+    [InlineData("--port", "70000")]
+    [InlineData("--port", "x")]
+    public void Bad_arguments_are_reported(string name, string value)
+    {
+        Assert.False(CommandLine.TryParse([name, value], out _, out var problem));
+        Assert.NotNull(problem);
+    }
+}

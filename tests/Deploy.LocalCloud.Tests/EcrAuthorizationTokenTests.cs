@@ -1,0 +1,44 @@
+using System.Text;
+using Deploy.LocalCloud.Ecr;
+using Deploy.LocalCloud.Hosting;
+
+namespace Deploy.LocalCloud.Tests;
+
+public sealed class EcrAuthorizationTokenTests
+{
+    private static readonly LocalCloudOptions Options = new() { StateDirectory = "/unused" };
+
+    [Fact]
+    public void A_password_is_valid_for_user_AWS_until_it_expires_twelve_hours_later()
+    {
+        var clock = new MovableClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var tokens = new EcrAuthorizationTokens(Options, clock);
+        var (token, expiresAt) = tokens.Issue();
+        var password = Encoding.UTF8.GetString(Convert.FromBase64String(token))["AWS:".Length..];
+
+        Assert.Equal(clock.Now.AddHours(12), expiresAt);
+        Assert.True(tokens.IsValid("AWS", password));
+        Assert.False(tokens.IsValid("admin", password));
+        clock.Now = clock.Now.AddHours(12).AddSeconds(1);
+        Assert.False(tokens.IsValid("AWS", password));
+    }
+
+    [Fact]
+    public void A_password_made_with_another_secret_or_edited_is_refused()
+    {
+        var clock = new MovableClock(DateTimeOffset.UtcNow);
+        var (token, _) = new EcrAuthorizationTokens(Options with { SecretAccessKey = "other" }, clock).Issue();
+        var password = Encoding.UTF8.GetString(Convert.FromBase64String(token))["AWS:".Length..];
+        var tokens = new EcrAuthorizationTokens(Options, clock);
+
+        Assert.False(tokens.IsValid("AWS", password));
+        Assert.False(tokens.IsValid("AWS", "not-a-password"));
+    }
+
+    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
+    }
+}

@@ -1,0 +1,54 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+using Deploy.LocalCloud.Hosting;
+
+namespace Deploy.LocalCloud.Tests.Support;
+
+/// <summary>The aws CLI (botocore) as an independent client, pointed at an endpoint through environment variables.</summary>
+public sealed partial class AwsCli(string endpoint, string accessKey, string secretKey, string region = "us-east-1")
+{
+    public static AwsCli For(LocalCloudInstance cloud) =>
+        new(cloud.Endpoint.ToString().TrimEnd('/'), cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey);
+
+    public AwsCli WithSecret(string secret) => new(endpoint, accessKey, secret, region);
+
+    public AwsCli WithAccessKey(string key) => new(endpoint, key, secretKey, region);
+
+    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    {
+        ["AWS_ENDPOINT_URL"] = endpoint,
+        ["AWS_ACCESS_KEY_ID"] = accessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = secretKey,
+        ["AWS_REGION"] = region,
+        ["AWS_DEFAULT_REGION"] = region,
+        // No profile files of the machine may leak into the test.
+        ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
+        ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
+        ["AWS_MAX_ATTEMPTS"] = "1",
+    };
+
+    public Task<ProcessResult> RunAsync(params string[] arguments) =>
+        ProcessRunner.RunAsync("aws", [.. arguments, "--output", "json"], Environment);
+
+    /// <summary>Runs a command that must succeed and returns its JSON output ({} when it prints nothing).</summary>
+    public async Task<JsonObject> JsonAsync(params string[] arguments)
+    {
+        var result = await RunAsync(arguments);
+        Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)} failed: {result}");
+        return string.IsNullOrWhiteSpace(result.Stdout) ? [] : JsonNode.Parse(result.Stdout)!.AsObject();
+    }
+
+    /// <summary>Runs a command that must fail and returns the AWS error code botocore reported.</summary>
+    public async Task<string> ErrorCodeAsync(params string[] arguments)
+    {
+        var result = await RunAsync(arguments);
+        Assert.True(result.ExitCode != 0, $"aws {string.Join(' ', arguments)} unexpectedly succeeded: {result}");
+        var match = ErrorCodePattern().Match(result.Stderr);
+        Assert.True(match.Success, $"no AWS error code in: {result.Stderr}");
+        return match.Groups[1].Value;
+    }
+
+    [GeneratedRegex(@"An error occurred \(([A-Za-z0-9]+)\)")]
+    private static partial Regex ErrorCodePattern();
+}
