@@ -1,0 +1,78 @@
+using System.Net;
+using System.Net.Sockets;
+using Deploy.Delivery.LocalCloud;
+using Deploy.Delivery.Tests.Quality;
+using Deploy.Engine;
+
+namespace Deploy.Delivery.Tests.LocalCloud;
+
+public sealed class LocalCloudLauncherTests : IDisposable
+{
+    private readonly string work = Directory.CreateTempSubdirectory("deploy-local-cloud-").FullName;
+    private readonly RecordingLog log = new();
+    private readonly LocalCloudLauncher launcher;
+
+    public LocalCloudLauncherTests()
+    {
+        var settings = new LocalCloudSettings { RootDirectory = RepositoryRoot.Path, WorkDirectory = work, Port = FreePort() };
+        launcher = new LocalCloudLauncher(settings, new ToolRunner(log), log);
+    }
+
+    [Fact]
+    public async Task The_local_cloud_is_started_once_then_reused_and_stopped_on_request()
+    {
+        var endpoint = await launcher.EnsureRunningAsync(DotnetHost, CancellationToken.None);
+        var first = LocalCloudInstance.Read(Path.Combine(work, "instance.json"));
+
+        using var http = new HttpClient();
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync(new Uri(endpoint, "/health"))).StatusCode);
+        var env = await File.ReadAllLinesAsync(Path.Combine(work, "env"));
+        Assert.Contains($"AWS_ENDPOINT_URL={endpoint.ToString().TrimEnd('/')}", env);
+        Assert.Contains("AWS_REGION=us-east-1", env);
+
+        await launcher.EnsureRunningAsync(DotnetHost, CancellationToken.None);
+        var second = LocalCloudInstance.Read(Path.Combine(work, "instance.json"));
+        Assert.NotNull(first);
+        Assert.Equal(first.ProcessId, second?.ProcessId);
+        Assert.Contains(log.Lines, l => l.StartsWith("Local cloud already running", StringComparison.Ordinal));
+
+        Assert.True(await launcher.StopAsync(CancellationToken.None));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => http.GetAsync(new Uri(endpoint, "/health")));
+        Assert.False(File.Exists(Path.Combine(work, "env")));
+    }
+
+    [Fact]
+    public async Task A_foreign_server_on_the_port_is_reported_instead_of_reused()
+    {
+        using var listener = new HttpListener();
+        var port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        listener.Start();
+        _ = Task.Run(async () =>
+        {
+            var context = await listener.GetContextAsync();
+            context.Response.StatusCode = 200;
+            context.Response.Close();
+        });
+        var foreign = new LocalCloudLauncher(new LocalCloudSettings { RootDirectory = RepositoryRoot.Path, WorkDirectory = work, Port = port }, new ToolRunner(log), log);
+
+        var error = await Assert.ThrowsAsync<BuildFailedException>(() => foreign.EnsureRunningAsync(DotnetHost, CancellationToken.None));
+
+        Assert.Contains($"Port {port} already answers /health but not as our local cloud", error.Message, StringComparison.Ordinal);
+    }
+
+    private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
+
+    private static int FreePort()
+    {
+        using var socket = new TcpListener(IPAddress.Loopback, 0);
+        socket.Start();
+        return ((IPEndPoint)socket.LocalEndpoint).Port;
+    }
+
+    public void Dispose()
+    {
+        launcher.StopAsync(CancellationToken.None).GetAwaiter().GetResult();
+        Directory.Delete(work, recursive: true);
+    }
+}
