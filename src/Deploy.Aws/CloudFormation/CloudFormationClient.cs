@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Xml.Linq;
 
 namespace Deploy.Aws.CloudFormation;
@@ -9,23 +10,12 @@ public sealed class CloudFormationClient(AwsSession session)
 
     public async Task<CreateStackResponse> CreateStackAsync(CreateStackRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("StackName", request.StackName)
-            .Add("TemplateBody", request.TemplateBody)
-            .Add("TemplateURL", request.TemplateUrl)
-            .AddList("Parameters", request.Parameters, WriteParameter)
+        var form = Template(request)
             .Add("DisableRollback", request.DisableRollback)
-            .WriteRollbackConfiguration("RollbackConfiguration", request.RollbackConfiguration)
             .Add("TimeoutInMinutes", request.TimeoutInMinutes)
-            .AddList("NotificationARNs", request.NotificationArns)
-            .AddList("Capabilities", request.Capabilities)
-            .AddList("ResourceTypes", request.ResourceTypes)
-            .Add("RoleARN", request.RoleArn)
             .Add("OnFailure", request.OnFailure)
             .Add("StackPolicyBody", request.StackPolicyBody)
             .Add("StackPolicyURL", request.StackPolicyUrl)
-            .AddList("Tags", request.Tags, WriteTag)
             .Add("ClientRequestToken", request.ClientRequestToken)
             .Add("EnableTerminationProtection", request.EnableTerminationProtection)
             .Add("RetainExceptOnCreate", request.RetainExceptOnCreate);
@@ -35,23 +25,12 @@ public sealed class CloudFormationClient(AwsSession session)
 
     public async Task<UpdateStackResponse> UpdateStackAsync(UpdateStackRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("StackName", request.StackName)
-            .Add("TemplateBody", request.TemplateBody)
-            .Add("TemplateURL", request.TemplateUrl)
+        var form = Template(request, emptyListsClear: true)
             .Add("UsePreviousTemplate", request.UsePreviousTemplate)
             .Add("StackPolicyDuringUpdateBody", request.StackPolicyDuringUpdateBody)
             .Add("StackPolicyDuringUpdateURL", request.StackPolicyDuringUpdateUrl)
-            .AddList("Parameters", request.Parameters, WriteParameter)
-            .AddList("Capabilities", request.Capabilities)
-            .AddList("ResourceTypes", request.ResourceTypes)
-            .Add("RoleARN", request.RoleArn)
-            .WriteRollbackConfiguration("RollbackConfiguration", request.RollbackConfiguration)
             .Add("StackPolicyBody", request.StackPolicyBody)
             .Add("StackPolicyURL", request.StackPolicyUrl)
-            .AddList("NotificationARNs", request.NotificationArns, sendEmpty: true)
-            .AddList("Tags", request.Tags, WriteTag, sendEmpty: true)
             .Add("DisableRollback", request.DisableRollback)
             .Add("ClientRequestToken", request.ClientRequestToken)
             .Add("RetainExceptOnCreate", request.RetainExceptOnCreate);
@@ -67,17 +46,17 @@ public sealed class CloudFormationClient(AwsSession session)
         error is { Code: "ValidationError" } && error.ErrorMessage.Contains("No updates are to be performed", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Starts deleting a stack; deleting one that does not exist succeeds (CloudFormation's behaviour).</summary>
-    public async Task DeleteStackAsync(DeleteStackRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("StackName", request.StackName)
-            .AddList("RetainResources", request.RetainResources)
-            .Add("RoleARN", request.RoleArn)
-            .Add("ClientRequestToken", request.ClientRequestToken)
-            .Add("DeletionMode", request.DeletionMode);
-        await Call("DeleteStack", form, Stack(request.StackName), cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteStackAsync(DeleteStackRequest request, CancellationToken cancellationToken = default) =>
+        Call(
+            "DeleteStack",
+            QueryRequest.For(request)
+                .Add("StackName", request.StackName)
+                .AddList("RetainResources", request.RetainResources)
+                .Add("RoleARN", request.RoleArn)
+                .Add("ClientRequestToken", request.ClientRequestToken)
+                .Add("DeletionMode", request.DeletionMode),
+            Stack(request.StackName),
+            cancellationToken);
 
     /// <summary>One page of stacks. A stack that does not exist raises <c>ValidationError</c>.</summary>
     public async Task<DescribeStacksResponse> DescribeStacksAsync(DescribeStacksRequest? request = null, CancellationToken cancellationToken = default)
@@ -141,8 +120,7 @@ public sealed class CloudFormationClient(AwsSession session)
     /// <summary>One page of events, newest first.</summary>
     public async Task<DescribeStackEventsResponse> DescribeStackEventsAsync(DescribeStackEventsRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("StackName", request.StackName)
             .Add("NextToken", request.NextToken);
         var result = await Call("DescribeStackEvents", form, Stack(request.StackName), cancellationToken).ConfigureAwait(false);
@@ -166,8 +144,7 @@ public sealed class CloudFormationClient(AwsSession session)
         DescribeStackResourcesRequest request,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("StackName", request.StackName)
             .Add("LogicalResourceId", request.LogicalResourceId)
             .Add("PhysicalResourceId", request.PhysicalResourceId);
@@ -178,19 +155,8 @@ public sealed class CloudFormationClient(AwsSession session)
 
     public async Task<CreateChangeSetResponse> CreateChangeSetAsync(CreateChangeSetRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("StackName", request.StackName)
-            .Add("TemplateBody", request.TemplateBody)
-            .Add("TemplateURL", request.TemplateUrl)
+        var form = Template(request)
             .Add("UsePreviousTemplate", request.UsePreviousTemplate)
-            .AddList("Parameters", request.Parameters, WriteParameter)
-            .AddList("Capabilities", request.Capabilities)
-            .AddList("ResourceTypes", request.ResourceTypes)
-            .Add("RoleARN", request.RoleArn)
-            .WriteRollbackConfiguration("RollbackConfiguration", request.RollbackConfiguration)
-            .AddList("NotificationARNs", request.NotificationArns)
-            .AddList("Tags", request.Tags, WriteTag)
             .Add("ChangeSetName", request.ChangeSetName)
             .Add("ClientToken", request.ClientToken)
             .Add("Description", request.Description)
@@ -210,8 +176,7 @@ public sealed class CloudFormationClient(AwsSession session)
     /// <summary>One page of a change set's changes (with its status and settings on every page).</summary>
     public async Task<DescribeChangeSetResponse> DescribeChangeSetAsync(DescribeChangeSetRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("ChangeSetName", request.ChangeSetName)
             .Add("StackName", request.StackName)
             .Add("NextToken", request.NextToken)
@@ -231,31 +196,28 @@ public sealed class CloudFormationClient(AwsSession session)
             cancellationToken);
     }
 
-    public async Task ExecuteChangeSetAsync(ExecuteChangeSetRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("ChangeSetName", request.ChangeSetName)
-            .Add("StackName", request.StackName)
-            .Add("ClientRequestToken", request.ClientRequestToken)
-            .Add("DisableRollback", request.DisableRollback)
-            .Add("RetainExceptOnCreate", request.RetainExceptOnCreate);
-        await Call("ExecuteChangeSet", form, ChangeSet(request.ChangeSetName, request.StackName), cancellationToken).ConfigureAwait(false);
-    }
+    public Task ExecuteChangeSetAsync(ExecuteChangeSetRequest request, CancellationToken cancellationToken = default) =>
+        Call(
+            "ExecuteChangeSet",
+            QueryRequest.For(request)
+                .Add("ChangeSetName", request.ChangeSetName)
+                .Add("StackName", request.StackName)
+                .Add("ClientRequestToken", request.ClientRequestToken)
+                .Add("DisableRollback", request.DisableRollback)
+                .Add("RetainExceptOnCreate", request.RetainExceptOnCreate),
+            ChangeSet(request.ChangeSetName, request.StackName),
+            cancellationToken);
 
-    public async Task DeleteChangeSetAsync(DeleteChangeSetRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("ChangeSetName", request.ChangeSetName)
-            .Add("StackName", request.StackName);
-        await Call("DeleteChangeSet", form, ChangeSet(request.ChangeSetName, request.StackName), cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteChangeSetAsync(DeleteChangeSetRequest request, CancellationToken cancellationToken = default) =>
+        Call(
+            "DeleteChangeSet",
+            QueryRequest.For(request).Add("ChangeSetName", request.ChangeSetName).Add("StackName", request.StackName),
+            ChangeSet(request.ChangeSetName, request.StackName),
+            cancellationToken);
 
     public async Task<GetTemplateResponse> GetTemplateAsync(GetTemplateRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("StackName", request.StackName)
             .Add("ChangeSetName", request.ChangeSetName)
             .Add("TemplateStage", request.TemplateStage);
@@ -267,8 +229,7 @@ public sealed class CloudFormationClient(AwsSession session)
     /// <summary>Checks a template; a broken one raises <see cref="CloudFormationException"/> with code <c>ValidationError</c>.</summary>
     public async Task<ValidateTemplateResponse> ValidateTemplateAsync(ValidateTemplateRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("TemplateBody", request.TemplateBody)
             .Add("TemplateURL", request.TemplateUrl);
         var result = await Call("ValidateTemplate", form, request.TemplateUrl is null ? "the template" : $"template {request.TemplateUrl}", cancellationToken)
@@ -285,6 +246,20 @@ public sealed class CloudFormationClient(AwsSession session)
     private static void WriteTag(QueryRequest form, string prefix, StackTag tag) => form
         .Add(prefix + ".Key", tag.Key)
         .Add(prefix + ".Value", tag.Value);
+
+    /// <summary>The form with the members the stack and change-set writers share; for updates an empty list clears.</summary>
+    private static QueryRequest Template(IStackTemplateRequest request, bool emptyListsClear = false, [CallerArgumentExpression(nameof(request))] string? paramName = null) =>
+        QueryRequest.For(request, paramName)
+            .Add("StackName", request.StackName)
+            .Add("TemplateBody", request.TemplateBody)
+            .Add("TemplateURL", request.TemplateUrl)
+            .AddList("Parameters", request.Parameters, WriteParameter)
+            .AddList("Capabilities", request.Capabilities)
+            .AddList("ResourceTypes", request.ResourceTypes)
+            .Add("RoleARN", request.RoleArn)
+            .WriteRollbackConfiguration("RollbackConfiguration", request.RollbackConfiguration)
+            .AddList("NotificationARNs", request.NotificationArns, emptyListsClear)
+            .AddList("Tags", request.Tags, WriteTag, emptyListsClear);
 
     private static string? Stack(string? name) => name is null ? null : $"stack '{name}'";
 

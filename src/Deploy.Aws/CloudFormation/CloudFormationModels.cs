@@ -42,6 +42,30 @@ public sealed record RollbackConfiguration
     public int? MonitoringTimeInMinutes { get; init; }
 }
 
+/// <summary>The members CreateStack, UpdateStack and CreateChangeSet share (the client writes them in one place).</summary>
+internal interface IStackTemplateRequest
+{
+    string StackName { get; }
+
+    string? TemplateBody { get; }
+
+    string? TemplateUrl { get; }
+
+    IReadOnlyList<StackParameter>? Parameters { get; }
+
+    IReadOnlyList<string>? Capabilities { get; }
+
+    IReadOnlyList<string>? ResourceTypes { get; }
+
+    string? RoleArn { get; }
+
+    RollbackConfiguration? RollbackConfiguration { get; }
+
+    IReadOnlyList<string>? NotificationArns { get; }
+
+    IReadOnlyList<StackTag>? Tags { get; }
+}
+
 /// <summary>Capability values CloudFormation asks for.</summary>
 public static class StackCapabilities
 {
@@ -50,7 +74,7 @@ public static class StackCapabilities
     public const string AutoExpand = "CAPABILITY_AUTO_EXPAND";
 }
 
-public sealed record CreateStackRequest
+public sealed record CreateStackRequest : IStackTemplateRequest
 {
     public required string StackName { get; init; }
 
@@ -93,7 +117,7 @@ public sealed record CreateStackRequest
 
 public sealed record CreateStackResponse(string? StackId, string? OperationId);
 
-public sealed record UpdateStackRequest
+public sealed record UpdateStackRequest : IStackTemplateRequest
 {
     public required string StackName { get; init; }
 
@@ -345,7 +369,7 @@ public sealed record ResourceToImport
     public required IReadOnlyDictionary<string, string> ResourceIdentifier { get; init; }
 }
 
-public sealed record CreateChangeSetRequest
+public sealed record CreateChangeSetRequest : IStackTemplateRequest
 {
     public required string StackName { get; init; }
 

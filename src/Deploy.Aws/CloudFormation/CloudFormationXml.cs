@@ -6,7 +6,7 @@ namespace Deploy.Aws.CloudFormation;
 internal static class CloudFormationXml
 {
     public static IReadOnlyList<string>? Strings(XElement parent, string name) =>
-        parent.Child(name) is null ? null : parent.Members(name).Select(m => m.Value).ToList();
+        parent.List(name, m => m.Value);
 
     public static StackDescription ReadStack(XElement x) => new()
     {
@@ -25,9 +25,7 @@ internal static class CloudFormationXml
         NotificationArns = Strings(x, "NotificationARNs"),
         TimeoutInMinutes = x.Int("TimeoutInMinutes"),
         Capabilities = Strings(x, "Capabilities"),
-        Outputs = x.Child("Outputs") is null
-            ? null
-            : x.Members("Outputs").Select(o => new StackOutput(o.Text("OutputKey"), o.Text("OutputValue"), o.Text("Description"), o.Text("ExportName"))).ToList(),
+        Outputs = x.List("Outputs", o => new StackOutput(o.Text("OutputKey"), o.Text("OutputValue"), o.Text("Description"), o.Text("ExportName"))),
         RoleArn = x.Text("RoleARN"),
         Tags = Tags(x, "Tags"),
         EnableTerminationProtection = x.Bool("EnableTerminationProtection"),
@@ -39,9 +37,7 @@ internal static class CloudFormationXml
         RetainExceptOnCreate = x.Bool("RetainExceptOnCreate"),
         DeletionMode = x.Text("DeletionMode"),
         DetailedStatus = x.Text("DetailedStatus"),
-        LastOperations = x.Child("LastOperations") is null
-            ? null
-            : x.Members("LastOperations").Select(o => new OperationEntry(o.Text("OperationType"), o.Text("OperationId"))).ToList(),
+        LastOperations = x.List("LastOperations", o => new OperationEntry(o.Text("OperationType"), o.Text("OperationId"))),
     };
 
     public static StackEvent ReadEvent(XElement x) => new()
@@ -101,7 +97,7 @@ internal static class CloudFormationXml
         RollbackConfiguration = x.Child("RollbackConfiguration") is { } rollback ? ReadRollback(rollback) : null,
         Capabilities = Strings(x, "Capabilities"),
         Tags = Tags(x, "Tags"),
-        Changes = x.Child("Changes") is null ? null : x.Members("Changes").Select(ReadChange).ToList(),
+        Changes = x.List("Changes", ReadChange),
         NextToken = x.Text("NextToken"),
         IncludeNestedStacks = x.Bool("IncludeNestedStacks"),
         ParentChangeSetId = x.Text("ParentChangeSetId"),
@@ -113,11 +109,7 @@ internal static class CloudFormationXml
 
     public static ValidateTemplateResponse ReadValidation(XElement x) => new()
     {
-        Parameters = x.Child("Parameters") is null
-            ? null
-            : x.Members("Parameters")
-                .Select(p => new TemplateParameter(p.Text("ParameterKey"), p.Text("DefaultValue"), p.Bool("NoEcho"), p.Text("Description")))
-                .ToList(),
+        Parameters = x.List("Parameters", p => new TemplateParameter(p.Text("ParameterKey"), p.Text("DefaultValue"), p.Bool("NoEcho"), p.Text("Description"))),
         Description = x.Text("Description"),
         Capabilities = Strings(x, "Capabilities"),
         CapabilitiesReason = x.Text("CapabilitiesReason"),
@@ -138,13 +130,11 @@ internal static class CloudFormationXml
         ResourceType = x.Text("ResourceType"),
         Replacement = x.Text("Replacement"),
         Scope = Strings(x, "Scope"),
-        Details = x.Child("Details") is null
-            ? null
-            : x.Members("Details").Select(d => new ResourceChangeDetail(
+        Details = x.List("Details", d => new ResourceChangeDetail(
                 d.Child("Target") is { } target ? ReadTarget(target) : null,
                 d.Text("Evaluation"),
                 d.Text("ChangeSource"),
-                d.Text("CausingEntity"))).ToList(),
+                d.Text("CausingEntity"))),
         ChangeSetId = x.Text("ChangeSetId"),
         ModuleInfo = ReadModule(x),
         BeforeContext = x.Text("BeforeContext"),
@@ -167,25 +157,19 @@ internal static class CloudFormationXml
 
     private static RollbackConfiguration ReadRollback(XElement x) => new()
     {
-        RollbackTriggers = x.Child("RollbackTriggers") is null
-            ? null
-            : x.Members("RollbackTriggers").Select(t => new RollbackTrigger(t.Text("Arn") ?? string.Empty, t.Text("Type") ?? string.Empty)).ToList(),
+        RollbackTriggers = x.List("RollbackTriggers", t => new RollbackTrigger(t.Text("Arn") ?? string.Empty, t.Text("Type") ?? string.Empty)),
         MonitoringTimeInMinutes = x.Int("MonitoringTimeInMinutes"),
     };
 
     private static List<StackParameter>? Parameters(XElement x, string name) =>
-        x.Child(name) is null
-            ? null
-            : x.Members(name).Select(p => new StackParameter
-            {
-                ParameterKey = p.Text("ParameterKey"),
-                ParameterValue = p.Text("ParameterValue"),
-                UsePreviousValue = p.Bool("UsePreviousValue"),
-                ResolvedValue = p.Text("ResolvedValue"),
-            }).ToList();
+        x.List(name, p => new StackParameter
+        {
+            ParameterKey = p.Text("ParameterKey"),
+            ParameterValue = p.Text("ParameterValue"),
+            UsePreviousValue = p.Bool("UsePreviousValue"),
+            ResolvedValue = p.Text("ResolvedValue"),
+        });
 
     private static List<StackTag>? Tags(XElement x, string name) =>
-        x.Child(name) is null
-            ? null
-            : x.Members(name).Select(t => new StackTag(t.Text("Key") ?? string.Empty, t.Text("Value") ?? string.Empty)).ToList();
+        x.List(name, t => new StackTag(t.Text("Key") ?? string.Empty, t.Text("Value") ?? string.Empty));
 }

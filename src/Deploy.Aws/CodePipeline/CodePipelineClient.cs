@@ -3,33 +3,33 @@ namespace Deploy.Aws.CodePipeline;
 /// <summary>AWS CodePipeline, JSON 1.1.</summary>
 public sealed class CodePipelineClient(AwsSession session)
 {
-    private readonly AwsSession session = session ?? throw new ArgumentNullException(nameof(session));
+    private readonly JsonCalls calls = new(session, AwsService.CodePipeline);
 
     public Task<CreatePipelineResponse> CreatePipelineAsync(CreatePipelineRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<CreatePipelineRequest, CreatePipelineResponse>("CreatePipeline", request, Pipeline(request?.Pipeline?.Name), cancellationToken);
+        calls.CallAsync<CreatePipelineRequest, CreatePipelineResponse>("CreatePipeline", request, Pipeline(request?.Pipeline?.Name), cancellationToken);
 
     public Task<UpdatePipelineResponse> UpdatePipelineAsync(UpdatePipelineRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<UpdatePipelineRequest, UpdatePipelineResponse>("UpdatePipeline", request, Pipeline(request?.Pipeline?.Name), cancellationToken);
+        calls.CallAsync<UpdatePipelineRequest, UpdatePipelineResponse>("UpdatePipeline", request, Pipeline(request?.Pipeline?.Name), cancellationToken);
 
     public Task<GetPipelineResponse> GetPipelineAsync(GetPipelineRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<GetPipelineRequest, GetPipelineResponse>("GetPipeline", request, Pipeline(request?.Name), cancellationToken);
+        calls.CallAsync<GetPipelineRequest, GetPipelineResponse>("GetPipeline", request, Pipeline(request?.Name), cancellationToken);
 
     public Task<GetPipelineStateResponse> GetPipelineStateAsync(GetPipelineStateRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<GetPipelineStateRequest, GetPipelineStateResponse>("GetPipelineState", request, Pipeline(request?.Name), cancellationToken);
+        calls.CallAsync<GetPipelineStateRequest, GetPipelineStateResponse>("GetPipelineState", request, Pipeline(request?.Name), cancellationToken);
 
     public Task<StartPipelineExecutionResponse> StartPipelineExecutionAsync(StartPipelineExecutionRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<StartPipelineExecutionRequest, StartPipelineExecutionResponse>(
+        calls.CallAsync<StartPipelineExecutionRequest, StartPipelineExecutionResponse>(
             "StartPipelineExecution", request, Pipeline(request?.Name), cancellationToken);
 
     public Task<GetPipelineExecutionResponse> GetPipelineExecutionAsync(GetPipelineExecutionRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<GetPipelineExecutionRequest, GetPipelineExecutionResponse>(
+        calls.CallAsync<GetPipelineExecutionRequest, GetPipelineExecutionResponse>(
             "GetPipelineExecution",
             request,
             $"execution '{request?.PipelineExecutionId}' of {Pipeline(request?.PipelineName)}",
             cancellationToken);
 
     public Task<ListPipelineExecutionsResponse> ListPipelineExecutionsAsync(ListPipelineExecutionsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<ListPipelineExecutionsRequest, ListPipelineExecutionsResponse>(
+        calls.CallAsync<ListPipelineExecutionsRequest, ListPipelineExecutionsResponse>(
             "ListPipelineExecutions", request, Pipeline(request?.PipelineName), cancellationToken);
 
     /// <summary>Execution summaries, newest first, across pages.</summary>
@@ -39,13 +39,6 @@ public sealed class CodePipelineClient(AwsSession session)
             page => page.PipelineExecutionSummaries,
             page => page.NextToken,
             cancellationToken);
-
-    private Task<TResponse> CallAsync<TRequest, TResponse>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
-        where TRequest : class
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return JsonProtocol.InvokeAsync<TRequest, TResponse>(session, AwsService.CodePipeline, operation, request, resource, cancellationToken);
-    }
 
     private static string Pipeline(string? name) => $"pipeline '{name}'";
 }

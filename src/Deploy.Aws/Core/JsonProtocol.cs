@@ -132,3 +132,24 @@ internal static class JsonProtocol
         return code.Length == 0 ? null : code;
     }
 }
+
+/// <summary>A JSON 1.1 client's calls to its service: a null request is refused, the rest goes through <see cref="JsonProtocol"/>.</summary>
+internal sealed class JsonCalls(AwsSession session, AwsService service)
+{
+    private readonly AwsSession session = session ?? throw new ArgumentNullException(nameof(session));
+
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
+        where TRequest : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return JsonProtocol.InvokeAsync<TRequest, TResponse>(session, service, operation, request, resource, cancellationToken);
+    }
+
+    /// <summary>For operations whose response carries nothing we use.</summary>
+    public Task CallAsync<TRequest>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
+        where TRequest : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return JsonProtocol.InvokeAsync(session, service, operation, request, resource, cancellationToken);
+    }
+}

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
@@ -14,6 +15,13 @@ internal sealed class QueryRequest
     private readonly List<KeyValuePair<string, string>> parameters = [];
 
     public IReadOnlyList<KeyValuePair<string, string>> Parameters => parameters;
+
+    /// <summary>An empty form for a client method's <paramref name="request"/>, which must not be null.</summary>
+    public static QueryRequest For(object request, [CallerArgumentExpression(nameof(request))] string? paramName = null)
+    {
+        ArgumentNullException.ThrowIfNull(request, paramName);
+        return new QueryRequest();
+    }
 
     public QueryRequest Add(string name, string? value)
     {
@@ -187,6 +195,10 @@ internal static class AwsXml
         element.Text(localName) is { } text
             ? DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal)
             : null;
+
+    /// <summary>The items of a list-valued child read by <paramref name="read"/>; null when the child is absent.</summary>
+    public static List<T>? List<T>(this XElement element, string localName, Func<XElement, T> read) =>
+        element.Child(localName) is null ? null : element.Members(localName).Select(read).ToList();
 
     /// <summary>The <c>&lt;member&gt;</c> items of a list-valued child.</summary>
     public static IEnumerable<XElement> Members(this XElement element, string localName) =>

@@ -5,13 +5,13 @@ namespace Deploy.Aws.Ecr;
 /// <summary>Amazon ECR control plane (<c>api.ecr</c>), JSON 1.1.</summary>
 public sealed class EcrClient(AwsSession session)
 {
-    private readonly AwsSession session = session ?? throw new ArgumentNullException(nameof(session));
+    private readonly JsonCalls calls = new(session, AwsService.Ecr);
 
     public Task<CreateRepositoryResponse> CreateRepositoryAsync(CreateRepositoryRequest request, CancellationToken cancellationToken = default) =>
-        Call<CreateRepositoryRequest, CreateRepositoryResponse>("CreateRepository", request, Repo(request?.RepositoryName), cancellationToken);
+        calls.CallAsync<CreateRepositoryRequest, CreateRepositoryResponse>("CreateRepository", request, Repo(request?.RepositoryName), cancellationToken);
 
     public Task<DescribeRepositoriesResponse> DescribeRepositoriesAsync(DescribeRepositoriesRequest request, CancellationToken cancellationToken = default) =>
-        Call<DescribeRepositoriesRequest, DescribeRepositoriesResponse>(
+        calls.CallAsync<DescribeRepositoriesRequest, DescribeRepositoriesResponse>(
             "DescribeRepositories", request, Repos(request?.RepositoryNames), cancellationToken);
 
     /// <summary>All repositories matching <paramref name="request"/>, across pages.</summary>
@@ -23,10 +23,10 @@ public sealed class EcrClient(AwsSession session)
             cancellationToken);
 
     public Task<DeleteRepositoryResponse> DeleteRepositoryAsync(DeleteRepositoryRequest request, CancellationToken cancellationToken = default) =>
-        Call<DeleteRepositoryRequest, DeleteRepositoryResponse>("DeleteRepository", request, Repo(request?.RepositoryName), cancellationToken);
+        calls.CallAsync<DeleteRepositoryRequest, DeleteRepositoryResponse>("DeleteRepository", request, Repo(request?.RepositoryName), cancellationToken);
 
     public Task<GetAuthorizationTokenResponse> GetAuthorizationTokenAsync(GetAuthorizationTokenRequest? request = null, CancellationToken cancellationToken = default) =>
-        Call<GetAuthorizationTokenRequest, GetAuthorizationTokenResponse>(
+        calls.CallAsync<GetAuthorizationTokenRequest, GetAuthorizationTokenResponse>(
             "GetAuthorizationToken", request ?? new GetAuthorizationTokenRequest(), null, cancellationToken);
 
     /// <summary>Docker credentials for the account's default registry (or <paramref name="registryId"/>).</summary>
@@ -69,7 +69,7 @@ public sealed class EcrClient(AwsSession session)
     }
 
     public Task<DescribeImagesResponse> DescribeImagesAsync(DescribeImagesRequest request, CancellationToken cancellationToken = default) =>
-        Call<DescribeImagesRequest, DescribeImagesResponse>("DescribeImages", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
+        calls.CallAsync<DescribeImagesRequest, DescribeImagesResponse>("DescribeImages", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
 
     /// <summary>All images matching <paramref name="request"/>, across pages.</summary>
     public IAsyncEnumerable<ImageDetail> DescribeAllImagesAsync(DescribeImagesRequest request, CancellationToken cancellationToken = default) =>
@@ -80,38 +80,31 @@ public sealed class EcrClient(AwsSession session)
             cancellationToken);
 
     public Task<BatchGetImageResponse> BatchGetImageAsync(BatchGetImageRequest request, CancellationToken cancellationToken = default) =>
-        Call<BatchGetImageRequest, BatchGetImageResponse>("BatchGetImage", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
+        calls.CallAsync<BatchGetImageRequest, BatchGetImageResponse>("BatchGetImage", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
 
     public Task<BatchDeleteImageResponse> BatchDeleteImageAsync(BatchDeleteImageRequest request, CancellationToken cancellationToken = default) =>
-        Call<BatchDeleteImageRequest, BatchDeleteImageResponse>("BatchDeleteImage", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
+        calls.CallAsync<BatchDeleteImageRequest, BatchDeleteImageResponse>("BatchDeleteImage", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
 
     public Task<PutLifecyclePolicyResponse> PutLifecyclePolicyAsync(PutLifecyclePolicyRequest request, CancellationToken cancellationToken = default) =>
-        Call<PutLifecyclePolicyRequest, PutLifecyclePolicyResponse>("PutLifecyclePolicy", request, Repo(request?.RepositoryName), cancellationToken);
+        calls.CallAsync<PutLifecyclePolicyRequest, PutLifecyclePolicyResponse>("PutLifecyclePolicy", request, Repo(request?.RepositoryName), cancellationToken);
 
     public Task<GetLifecyclePolicyResponse> GetLifecyclePolicyAsync(GetLifecyclePolicyRequest request, CancellationToken cancellationToken = default) =>
-        Call<GetLifecyclePolicyRequest, GetLifecyclePolicyResponse>("GetLifecyclePolicy", request, Repo(request?.RepositoryName), cancellationToken);
+        calls.CallAsync<GetLifecyclePolicyRequest, GetLifecyclePolicyResponse>("GetLifecyclePolicy", request, Repo(request?.RepositoryName), cancellationToken);
 
     public Task<PutImageScanningConfigurationResponse> PutImageScanningConfigurationAsync(
         PutImageScanningConfigurationRequest request,
         CancellationToken cancellationToken = default) =>
-        Call<PutImageScanningConfigurationRequest, PutImageScanningConfigurationResponse>(
+        calls.CallAsync<PutImageScanningConfigurationRequest, PutImageScanningConfigurationResponse>(
             "PutImageScanningConfiguration", request, Repo(request?.RepositoryName), cancellationToken);
 
     public Task<PutImageTagMutabilityResponse> PutImageTagMutabilityAsync(PutImageTagMutabilityRequest request, CancellationToken cancellationToken = default) =>
-        Call<PutImageTagMutabilityRequest, PutImageTagMutabilityResponse>("PutImageTagMutability", request, Repo(request?.RepositoryName), cancellationToken);
+        calls.CallAsync<PutImageTagMutabilityRequest, PutImageTagMutabilityResponse>("PutImageTagMutability", request, Repo(request?.RepositoryName), cancellationToken);
 
     public Task<DescribeImageScanFindingsResponse> DescribeImageScanFindingsAsync(
         DescribeImageScanFindingsRequest request,
         CancellationToken cancellationToken = default) =>
-        Call<DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse>(
+        calls.CallAsync<DescribeImageScanFindingsRequest, DescribeImageScanFindingsResponse>(
             "DescribeImageScanFindings", request, Images(request?.RepositoryName, request?.ImageId is null ? null : [request.ImageId]), cancellationToken);
-
-    private Task<TResponse> Call<TRequest, TResponse>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
-        where TRequest : class
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return JsonProtocol.InvokeAsync<TRequest, TResponse>(session, AwsService.Ecr, operation, request, resource, cancellationToken);
-    }
 
     private static string? Repo(string? name) => name is null ? null : $"repository '{name}'";
 

@@ -3,22 +3,22 @@ namespace Deploy.Aws.Ecs;
 /// <summary>Amazon ECS, JSON 1.1.</summary>
 public sealed class EcsClient(AwsSession session)
 {
-    private readonly AwsSession session = session ?? throw new ArgumentNullException(nameof(session));
+    private readonly JsonCalls calls = new(session, AwsService.Ecs);
 
     public Task<RegisterTaskDefinitionResponse> RegisterTaskDefinitionAsync(RegisterTaskDefinitionRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<RegisterTaskDefinitionRequest, RegisterTaskDefinitionResponse>(
+        calls.CallAsync<RegisterTaskDefinitionRequest, RegisterTaskDefinitionResponse>(
             "RegisterTaskDefinition", request, $"task definition family '{request?.Family}'", cancellationToken);
 
     public Task<DescribeTaskDefinitionResponse> DescribeTaskDefinitionAsync(DescribeTaskDefinitionRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DescribeTaskDefinitionRequest, DescribeTaskDefinitionResponse>(
+        calls.CallAsync<DescribeTaskDefinitionRequest, DescribeTaskDefinitionResponse>(
             "DescribeTaskDefinition", request, $"task definition '{request?.TaskDefinition}'", cancellationToken);
 
     public Task<DeregisterTaskDefinitionResponse> DeregisterTaskDefinitionAsync(DeregisterTaskDefinitionRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeregisterTaskDefinitionRequest, DeregisterTaskDefinitionResponse>(
+        calls.CallAsync<DeregisterTaskDefinitionRequest, DeregisterTaskDefinitionResponse>(
             "DeregisterTaskDefinition", request, $"task definition '{request?.TaskDefinition}'", cancellationToken);
 
     public Task<ListTaskDefinitionsResponse> ListTaskDefinitionsAsync(ListTaskDefinitionsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<ListTaskDefinitionsRequest, ListTaskDefinitionsResponse>(
+        calls.CallAsync<ListTaskDefinitionsRequest, ListTaskDefinitionsResponse>(
             "ListTaskDefinitions", request, request?.FamilyPrefix is { } prefix ? $"task definition family '{prefix}'" : null, cancellationToken);
 
     /// <summary>All task definition ARNs matching <paramref name="request"/>, across pages.</summary>
@@ -30,22 +30,22 @@ public sealed class EcsClient(AwsSession session)
             cancellationToken);
 
     public Task<CreateClusterResponse> CreateClusterAsync(CreateClusterRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<CreateClusterRequest, CreateClusterResponse>("CreateCluster", request, Cluster(request?.ClusterName), cancellationToken);
+        calls.CallAsync<CreateClusterRequest, CreateClusterResponse>("CreateCluster", request, Cluster(request?.ClusterName), cancellationToken);
 
     public Task<DescribeClustersResponse> DescribeClustersAsync(DescribeClustersRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DescribeClustersRequest, DescribeClustersResponse>(
+        calls.CallAsync<DescribeClustersRequest, DescribeClustersResponse>(
             "DescribeClusters", request, request?.Clusters is { Count: 1 } one ? Cluster(one[0]) : null, cancellationToken);
 
     public Task<CreateServiceResponse> CreateServiceAsync(CreateServiceRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<CreateServiceRequest, CreateServiceResponse>(
+        calls.CallAsync<CreateServiceRequest, CreateServiceResponse>(
             "CreateService", request, Service(request?.ServiceName, request?.Cluster), cancellationToken);
 
     public Task<UpdateServiceResponse> UpdateServiceAsync(UpdateServiceRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<UpdateServiceRequest, UpdateServiceResponse>(
+        calls.CallAsync<UpdateServiceRequest, UpdateServiceResponse>(
             "UpdateService", request, Service(request?.Service, request?.Cluster), cancellationToken);
 
     public Task<DescribeServicesResponse> DescribeServicesAsync(DescribeServicesRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DescribeServicesRequest, DescribeServicesResponse>(
+        calls.CallAsync<DescribeServicesRequest, DescribeServicesResponse>(
             "DescribeServices",
             request,
             request?.Services is { Count: 1 } one ? Service(one[0], request.Cluster) : Cluster(request?.Cluster),
@@ -60,11 +60,11 @@ public sealed class EcsClient(AwsSession session)
     }
 
     public Task<DeleteServiceResponse> DeleteServiceAsync(DeleteServiceRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DeleteServiceRequest, DeleteServiceResponse>(
+        calls.CallAsync<DeleteServiceRequest, DeleteServiceResponse>(
             "DeleteService", request, Service(request?.Service, request?.Cluster), cancellationToken);
 
     public Task<ListTasksResponse> ListTasksAsync(ListTasksRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<ListTasksRequest, ListTasksResponse>(
+        calls.CallAsync<ListTasksRequest, ListTasksResponse>(
             "ListTasks",
             request,
             request?.ServiceName is { } name ? Service(name, request.Cluster) : Cluster(request?.Cluster),
@@ -79,32 +79,22 @@ public sealed class EcsClient(AwsSession session)
             cancellationToken);
 
     public Task<DescribeTasksResponse> DescribeTasksAsync(DescribeTasksRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DescribeTasksRequest, DescribeTasksResponse>(
+        calls.CallAsync<DescribeTasksRequest, DescribeTasksResponse>(
             "DescribeTasks",
             request,
             request?.Tasks is { Count: 1 } one ? $"task '{one[0]}' in {Cluster(request.Cluster)}" : Cluster(request?.Cluster),
             cancellationToken);
 
     public Task<RunTaskResponse> RunTaskAsync(RunTaskRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<RunTaskRequest, RunTaskResponse>(
+        calls.CallAsync<RunTaskRequest, RunTaskResponse>(
             "RunTask", request, $"task definition '{request?.TaskDefinition}' in {Cluster(request?.Cluster)}", cancellationToken);
 
     public Task<StopTaskResponse> StopTaskAsync(StopTaskRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<StopTaskRequest, StopTaskResponse>(
+        calls.CallAsync<StopTaskRequest, StopTaskResponse>(
             "StopTask", request, $"task '{request?.Task}' in {Cluster(request?.Cluster)}", cancellationToken);
 
-    public Task TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return JsonProtocol.InvokeAsync(session, AwsService.Ecs, "TagResource", request, $"resource '{request.ResourceArn}'", cancellationToken);
-    }
-
-    private Task<TResponse> CallAsync<TRequest, TResponse>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
-        where TRequest : class
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return JsonProtocol.InvokeAsync<TRequest, TResponse>(session, AwsService.Ecs, operation, request, resource, cancellationToken);
-    }
+    public Task TagResourceAsync(TagResourceRequest request, CancellationToken cancellationToken = default) =>
+        calls.CallAsync("TagResource", request, $"resource '{request?.ResourceArn}'", cancellationToken);
 
     // ECS falls back to the cluster named "default" when none is given; say so in messages.
     private static string Cluster(string? cluster) => $"cluster '{cluster ?? "default"}'";

@@ -15,8 +15,7 @@ public sealed class IamClient(AwsSession session)
 
     public async Task<CreateRoleResponse> CreateRoleAsync(CreateRoleRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("Path", request.Path)
             .Add("RoleName", request.RoleName)
             .Add("AssumeRolePolicyDocument", request.AssumeRolePolicyDocument)
@@ -30,8 +29,7 @@ public sealed class IamClient(AwsSession session)
 
     public async Task<GetRoleResponse> GetRoleAsync(GetRoleRequest request, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest().Add("RoleName", request.RoleName);
+        var form = QueryRequest.For(request).Add("RoleName", request.RoleName);
         var result = await Call("GetRole", form, Role(request.RoleName), cancellationToken).ConfigureAwait(false);
         return new GetRoleResponse(ReadRole(result.Child("Role")));
     }
@@ -50,42 +48,31 @@ public sealed class IamClient(AwsSession session)
     }
 
     /// <summary>Deletes a role; inline policies must be deleted and managed policies detached first (else <c>DeleteConflict</c>).</summary>
-    public async Task DeleteRoleAsync(DeleteRoleRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        await Call("DeleteRole", new QueryRequest().Add("RoleName", request.RoleName), Role(request.RoleName), cancellationToken)
-            .ConfigureAwait(false);
-    }
+    public Task DeleteRoleAsync(DeleteRoleRequest request, CancellationToken cancellationToken = default) =>
+        Call("DeleteRole", QueryRequest.For(request).Add("RoleName", request.RoleName), Role(request.RoleName), cancellationToken);
 
     /// <summary>Creates or replaces an inline policy of a role.</summary>
-    public async Task PutRolePolicyAsync(PutRolePolicyRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("RoleName", request.RoleName)
-            .Add("PolicyName", request.PolicyName)
-            .Add("PolicyDocument", request.PolicyDocument);
-        await Call("PutRolePolicy", form, Policy(request.PolicyName, request.RoleName), cancellationToken).ConfigureAwait(false);
-    }
+    public Task PutRolePolicyAsync(PutRolePolicyRequest request, CancellationToken cancellationToken = default) =>
+        Call(
+            "PutRolePolicy",
+            QueryRequest.For(request).Add("RoleName", request.RoleName).Add("PolicyName", request.PolicyName).Add("PolicyDocument", request.PolicyDocument),
+            Policy(request.PolicyName, request.RoleName),
+            cancellationToken);
 
-    public async Task DeleteRolePolicyAsync(DeleteRolePolicyRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("RoleName", request.RoleName)
-            .Add("PolicyName", request.PolicyName);
-        await Call("DeleteRolePolicy", form, Policy(request.PolicyName, request.RoleName), cancellationToken).ConfigureAwait(false);
-    }
+    public Task DeleteRolePolicyAsync(DeleteRolePolicyRequest request, CancellationToken cancellationToken = default) =>
+        Call(
+            "DeleteRolePolicy",
+            QueryRequest.For(request).Add("RoleName", request.RoleName).Add("PolicyName", request.PolicyName),
+            Policy(request.PolicyName, request.RoleName),
+            cancellationToken);
 
     /// <summary>Attaches a managed policy (e.g. <c>arn:aws:iam::aws:policy/ReadOnlyAccess</c>) to a role.</summary>
-    public async Task AttachRolePolicyAsync(AttachRolePolicyRequest request, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
-            .Add("RoleName", request.RoleName)
-            .Add("PolicyArn", request.PolicyArn);
-        await Call("AttachRolePolicy", form, $"policy {request.PolicyArn} on role '{request.RoleName}'", cancellationToken).ConfigureAwait(false);
-    }
+    public Task AttachRolePolicyAsync(AttachRolePolicyRequest request, CancellationToken cancellationToken = default) =>
+        Call(
+            "AttachRolePolicy",
+            QueryRequest.For(request).Add("RoleName", request.RoleName).Add("PolicyArn", request.PolicyArn),
+            $"policy {request.PolicyArn} on role '{request.RoleName}'",
+            cancellationToken);
 
     internal static Role ReadRole(XElement? x)
     {
@@ -107,9 +94,7 @@ public sealed class IamClient(AwsSession session)
             PermissionsBoundary = x.Child("PermissionsBoundary") is { } boundary
                 ? new AttachedPermissionsBoundary(boundary.Text("PermissionsBoundaryType"), boundary.Text("PermissionsBoundaryArn"))
                 : null,
-            Tags = x.Child("Tags") is null
-                ? null
-                : x.Members("Tags").Select(t => new IamTag(t.Text("Key") ?? string.Empty, t.Text("Value") ?? string.Empty)).ToList(),
+            Tags = x.List("Tags", t => new IamTag(t.Text("Key") ?? string.Empty, t.Text("Value") ?? string.Empty)),
             RoleLastUsed = x.Child("RoleLastUsed") is { } used ? new RoleLastUsed(used.Timestamp("LastUsedDate"), used.Text("Region")) : null,
         };
     }

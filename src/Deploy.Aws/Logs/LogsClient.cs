@@ -3,16 +3,16 @@ namespace Deploy.Aws.Logs;
 /// <summary>CloudWatch Logs, JSON 1.1.</summary>
 public sealed class LogsClient(AwsSession session)
 {
-    private readonly AwsSession session = session ?? throw new ArgumentNullException(nameof(session));
+    private readonly JsonCalls calls = new(session, AwsService.Logs);
 
     public Task CreateLogGroupAsync(CreateLogGroupRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync("CreateLogGroup", request, Group(request?.LogGroupName), cancellationToken);
+        calls.CallAsync("CreateLogGroup", request, Group(request?.LogGroupName), cancellationToken);
 
     public Task DeleteLogGroupAsync(DeleteLogGroupRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync("DeleteLogGroup", request, Group(request?.LogGroupName), cancellationToken);
+        calls.CallAsync("DeleteLogGroup", request, Group(request?.LogGroupName), cancellationToken);
 
     public Task<DescribeLogGroupsResponse> DescribeLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DescribeLogGroupsRequest, DescribeLogGroupsResponse>(
+        calls.CallAsync<DescribeLogGroupsRequest, DescribeLogGroupsResponse>(
             "DescribeLogGroups", request, request?.LogGroupNamePrefix is { } prefix ? $"log groups starting with '{prefix}'" : null, cancellationToken);
 
     public IAsyncEnumerable<LogGroup> DescribeAllLogGroupsAsync(DescribeLogGroupsRequest request, CancellationToken cancellationToken = default) =>
@@ -23,10 +23,10 @@ public sealed class LogsClient(AwsSession session)
             cancellationToken);
 
     public Task PutRetentionPolicyAsync(PutRetentionPolicyRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync("PutRetentionPolicy", request, Group(request?.LogGroupName), cancellationToken);
+        calls.CallAsync("PutRetentionPolicy", request, Group(request?.LogGroupName), cancellationToken);
 
     public Task<DescribeLogStreamsResponse> DescribeLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<DescribeLogStreamsRequest, DescribeLogStreamsResponse>(
+        calls.CallAsync<DescribeLogStreamsRequest, DescribeLogStreamsResponse>(
             "DescribeLogStreams", request, Group(request?.LogGroupName ?? request?.LogGroupIdentifier), cancellationToken);
 
     public IAsyncEnumerable<LogStream> DescribeAllLogStreamsAsync(DescribeLogStreamsRequest request, CancellationToken cancellationToken = default) =>
@@ -37,7 +37,7 @@ public sealed class LogsClient(AwsSession session)
             cancellationToken);
 
     public Task<GetLogEventsResponse> GetLogEventsAsync(GetLogEventsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<GetLogEventsRequest, GetLogEventsResponse>(
+        calls.CallAsync<GetLogEventsRequest, GetLogEventsResponse>(
             "GetLogEvents",
             request,
             request is null ? null : $"log stream '{request.LogStreamName}' in {Group(request.LogGroupName ?? request.LogGroupIdentifier)}",
@@ -53,7 +53,7 @@ public sealed class LogsClient(AwsSession session)
     }
 
     public Task<FilterLogEventsResponse> FilterLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancellationToken = default) =>
-        CallAsync<FilterLogEventsRequest, FilterLogEventsResponse>(
+        calls.CallAsync<FilterLogEventsRequest, FilterLogEventsResponse>(
             "FilterLogEvents", request, Group(request?.LogGroupName ?? request?.LogGroupIdentifier), cancellationToken);
 
     public IAsyncEnumerable<FilteredLogEvent> FilterAllLogEventsAsync(FilterLogEventsRequest request, CancellationToken cancellationToken = default) =>
@@ -62,20 +62,6 @@ public sealed class LogsClient(AwsSession session)
             page => page.Events,
             page => page.NextToken,
             cancellationToken);
-
-    private Task<TResponse> CallAsync<TRequest, TResponse>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
-        where TRequest : class
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return JsonProtocol.InvokeAsync<TRequest, TResponse>(session, AwsService.Logs, operation, request, resource, cancellationToken);
-    }
-
-    private Task CallAsync<TRequest>(string operation, TRequest request, string? resource, CancellationToken cancellationToken)
-        where TRequest : class
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return JsonProtocol.InvokeAsync(session, AwsService.Logs, operation, request, resource, cancellationToken);
-    }
 
     private static string? Group(string? name) => name is null ? null : $"log group '{name}'";
 }

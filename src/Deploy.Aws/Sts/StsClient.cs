@@ -26,8 +26,7 @@ public sealed class StsClient(AwsSession session)
         AssumeRoleWithWebIdentityRequest request,
         CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        var form = new QueryRequest()
+        var form = QueryRequest.For(request)
             .Add("RoleArn", request.RoleArn)
             .Add("RoleSessionName", request.RoleSessionName)
             .Add("WebIdentityToken", request.WebIdentityToken)
@@ -35,7 +34,8 @@ public sealed class StsClient(AwsSession session)
             .AddList("PolicyArns", request.PolicyArns, (q, p, arn) => q.Add(p + ".arn", arn))
             .Add("Policy", request.Policy)
             .Add("DurationSeconds", request.DurationSeconds);
-        var result = await UnsignedQuery.InvokeAsync(session, AwsService.Sts, "AssumeRoleWithWebIdentity", form, $"role {request.RoleArn}", cancellationToken)
+        var result = await QueryProtocol.InvokeAsync(
+                session, AwsService.Sts, "AssumeRoleWithWebIdentity", form, $"role {request.RoleArn}", cancellationToken, unsigned: true)
             .ConfigureAwait(false);
         return ReadWebIdentity(result);
     }

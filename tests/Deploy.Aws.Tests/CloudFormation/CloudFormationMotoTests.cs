@@ -6,7 +6,7 @@ namespace Deploy.Aws.Tests.CloudFormation;
 
 /// <summary>CloudFormation round-trips against moto_server.</summary>
 [Collection(MotoGroup.Name)]
-public sealed class CloudFormationMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
+public sealed class CloudFormationMotoTests(MotoServer moto) : MotoTestBase(moto), IDisposable
 {
     internal const string Template = """
         {
@@ -45,13 +45,10 @@ public sealed class CloudFormationMotoTests(MotoServer moto) : IAsyncLifetime, I
     // Every request these round-trips send is also checked against botocore's model.
     private readonly RequestRecorder recorder = new();
 
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync()
+    protected override void AfterTest()
     {
         recorder.AssertAllConform("cloudformation");
         recorder.AssertAllConform("iam");
-        return Task.CompletedTask;
     }
 
     public void Dispose() => recorder.Dispose();
@@ -59,7 +56,7 @@ public sealed class CloudFormationMotoTests(MotoServer moto) : IAsyncLifetime, I
     [Fact]
     public async Task Stack_create_describe_events_resources_update_delete()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
         var cfn = new CloudFormationClient(session);
         var iam = new IamClient(session);
 
@@ -132,7 +129,7 @@ public sealed class CloudFormationMotoTests(MotoServer moto) : IAsyncLifetime, I
     [Fact]
     public async Task Change_set_create_describe_execute_and_delete()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
         var cfn = new CloudFormationClient(session);
 
         var created = await cfn.CreateChangeSetAsync(new CreateChangeSetRequest
@@ -189,7 +186,7 @@ public sealed class CloudFormationMotoTests(MotoServer moto) : IAsyncLifetime, I
     [Fact]
     public async Task Broken_template_is_a_validation_error()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
         var cfn = new CloudFormationClient(session);
 
         var error = await Assert.ThrowsAsync<CloudFormationException>(
@@ -203,7 +200,7 @@ public sealed class CloudFormationMotoTests(MotoServer moto) : IAsyncLifetime, I
     [Fact]
     public async Task Missing_stack_is_a_validation_error()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
         var cfn = new CloudFormationClient(session);
 
         var error = await Assert.ThrowsAsync<CloudFormationException>(

@@ -6,12 +6,8 @@ namespace Deploy.Aws.Tests.CodeBuild;
 
 /// <summary>moto has no UpdateProject; the model tests cover it.</summary>
 [Collection(MotoGroup.Name)]
-public sealed class CodeBuildMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed class CodeBuildMotoTests(MotoServer moto) : MotoTestBase(moto)
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     private static CreateProjectRequest Project => new()
     {
         Name = "app-build",
@@ -31,7 +27,7 @@ public sealed class CodeBuildMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_project_is_created_read_and_builds_are_started_and_read()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var codeBuild = new CodeBuildClient(session);
 
         var created = await codeBuild.CreateProjectAsync(Project);
@@ -51,7 +47,7 @@ public sealed class CodeBuildMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Creating_a_project_twice_fails_with_ResourceAlreadyExistsException()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var codeBuild = new CodeBuildClient(session);
         await codeBuild.CreateProjectAsync(Project);
 

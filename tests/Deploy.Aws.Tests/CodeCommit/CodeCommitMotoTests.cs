@@ -6,16 +6,12 @@ namespace Deploy.Aws.Tests.CodeCommit;
 
 /// <summary>moto implements repository CRUD only; GetBranch and ListBranches are covered by the model tests.</summary>
 [Collection(MotoGroup.Name)]
-public sealed class CodeCommitMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed class CodeCommitMotoTests(MotoServer moto) : MotoTestBase(moto)
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_repository_is_created_read_and_deleted()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var codeCommit = new CodeCommitClient(session);
 
         var created = await codeCommit.CreateRepositoryAsync(new CreateRepositoryRequest { RepositoryName = "app", RepositoryDescription = "mirror" });
@@ -33,7 +29,7 @@ public sealed class CodeCommitMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Common_mistakes_fail_with_the_service_error_codes()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var codeCommit = new CodeCommitClient(session);
         await codeCommit.CreateRepositoryAsync(new CreateRepositoryRequest { RepositoryName = "app" });
 

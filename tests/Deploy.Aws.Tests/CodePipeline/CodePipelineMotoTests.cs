@@ -9,12 +9,8 @@ namespace Deploy.Aws.Tests.CodePipeline;
 /// model tests.
 /// </summary>
 [Collection(MotoGroup.Name)]
-public sealed class CodePipelineMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed class CodePipelineMotoTests(MotoServer moto) : MotoTestBase(moto)
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     private static async Task<string> CreateRoleAsync(AwsSession session)
     {
         const string trust = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codepipeline.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
@@ -31,7 +27,7 @@ public sealed class CodePipelineMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_pipeline_is_created_read_and_updated()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var codePipeline = new CodePipelineClient(session);
         var roleArn = await CreateRoleAsync(session);
         var declaration = CodePipelineModelConformanceTests.AppPipeline with { RoleArn = roleArn };
@@ -56,7 +52,7 @@ public sealed class CodePipelineMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Reading_a_missing_pipeline_fails_with_PipelineNotFoundException()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
 
         var error = await Assert.ThrowsAsync<CodePipelineException>(() => new CodePipelineClient(session).GetPipelineAsync(new GetPipelineRequest("nope")));
 

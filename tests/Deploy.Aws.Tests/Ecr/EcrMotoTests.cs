@@ -6,20 +6,16 @@ using Deploy.Aws.Tests.Support;
 namespace Deploy.Aws.Tests.Ecr;
 
 [Collection(MotoGroup.Name)]
-public sealed class EcrMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed class EcrMotoTests(MotoServer moto) : MotoTestBase(moto)
 {
     private const string Manifest = """
         {"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.v2+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":7023,"digest":"sha256:b5b2b2c507a0944348e0303114d8d93aaaa081732b86451d9bce1f432a537bc7"},"layers":[{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","size":32654,"digest":"sha256:e692418e4cbaf90ca69d05a66403747baa33ee08806650b51fab815ad7fc331f"}]}
         """;
 
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_repository_is_created_configured_described_and_deleted()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecr = new EcrClient(session);
 
         var created = await ecr.CreateRepositoryAsync(new CreateRepositoryRequest
@@ -57,7 +53,7 @@ public sealed class EcrMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Creating_a_repository_twice_fails_with_a_message_naming_the_repository()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecr = new EcrClient(session);
         await ecr.CreateRepositoryAsync(new CreateRepositoryRequest { RepositoryName = "app" });
 
@@ -71,7 +67,7 @@ public sealed class EcrMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Operations_on_a_missing_repository_fail_with_RepositoryNotFoundException()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecr = new EcrClient(session);
 
         var error = await Assert.ThrowsAsync<EcrException>(() => ecr.GetLifecyclePolicyAsync(new GetLifecyclePolicyRequest { RepositoryName = "nope" }));
@@ -83,7 +79,7 @@ public sealed class EcrMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task The_authorization_token_decodes_into_docker_credentials_for_the_account_registry()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
 
         var auth = await new EcrClient(session).GetAuthAsync();
 
@@ -97,7 +93,7 @@ public sealed class EcrMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_lifecycle_policy_is_stored_and_read_back()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecr = new EcrClient(session);
         await ecr.CreateRepositoryAsync(new CreateRepositoryRequest { RepositoryName = "app" });
         const string policy = """{"rules":[{"rulePriority":1,"description":"expire untagged","selection":{"tagStatus":"untagged","countType":"sinceImagePushed","countUnit":"days","countNumber":14},"action":{"type":"expire"}}]}""";
@@ -112,7 +108,7 @@ public sealed class EcrMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Pushed_images_are_described_fetched_scanned_and_deleted()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecr = new EcrClient(session);
         await ecr.CreateRepositoryAsync(new CreateRepositoryRequest { RepositoryName = "app" });
         await JsonProtocol.InvokeAsync<object, JsonElement>(

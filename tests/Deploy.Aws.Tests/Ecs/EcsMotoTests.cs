@@ -5,12 +5,8 @@ using Deploy.Aws.Tests.Support;
 namespace Deploy.Aws.Tests.Ecs;
 
 [Collection(MotoGroup.Name)]
-public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed class EcsMotoTests(MotoServer moto) : MotoTestBase(moto)
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     private static RegisterTaskDefinitionRequest AppTaskDefinition(string image = "app:1") => new()
     {
         Family = "app",
@@ -26,7 +22,7 @@ public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_cluster_is_created_and_described()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecs = new EcsClient(session);
 
         var created = await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "main", Tags = [new EcsTag("env", "test")] });
@@ -41,7 +37,7 @@ public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Task_definitions_register_describe_list_reregister_and_deregister()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecs = new EcsClient(session);
 
         var first = await ecs.RegisterTaskDefinitionAsync(AppTaskDefinition() with { Tags = [new EcsTag("app", "web")] });
@@ -76,9 +72,9 @@ public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_fargate_service_in_the_default_vpc_is_created_updated_described_and_deleted()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecs = new EcsClient(session);
-        var (subnets, securityGroup) = await MotoSessions.DefaultVpcAsync(moto);
+        var (subnets, securityGroup) = await MotoSessions.DefaultVpcAsync(Moto);
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "main" });
         await ecs.RegisterTaskDefinitionAsync(AppTaskDefinition());
         await ecs.RegisterTaskDefinitionAsync(AppTaskDefinition("app:2"));
@@ -120,7 +116,7 @@ public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Describing_services_of_a_missing_cluster_fails_with_ClusterNotFoundException_naming_service_and_cluster()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
 
         var error = await Assert.ThrowsAsync<EcsException>(() => new EcsClient(session).DescribeServiceAsync("nope", "web"));
 
@@ -131,9 +127,9 @@ public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task A_one_off_task_runs_is_listed_described_and_stopped()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecs = new EcsClient(session);
-        var (subnets, securityGroup) = await MotoSessions.DefaultVpcAsync(moto);
+        var (subnets, securityGroup) = await MotoSessions.DefaultVpcAsync(Moto);
         await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "main" });
         await ecs.RegisterTaskDefinitionAsync(AppTaskDefinition());
 
@@ -168,7 +164,7 @@ public sealed class EcsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Tags_are_added_to_a_cluster()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var ecs = new EcsClient(session);
         var cluster = (await ecs.CreateClusterAsync(new CreateClusterRequest { ClusterName = "main" })).Cluster!;
 

@@ -5,19 +5,16 @@ namespace Deploy.Aws.Tests.Iam;
 
 /// <summary>IAM role round-trips against moto_server.</summary>
 [Collection(MotoGroup.Name)]
-public sealed class IamMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
+public sealed class IamMotoTests(MotoServer moto) : MotoTestBase(moto), IDisposable
 {
     private const string TrustPolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"ecs-tasks.amazonaws.com"},"Action":"sts:AssumeRole"}]}""";
     private const string InlinePolicy = """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"logs:PutLogEvents","Resource":"*"}]}""";
 
     private readonly RequestRecorder recorder = new();
 
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync()
+    protected override void AfterTest()
     {
         recorder.AssertAllConform("iam");
-        return Task.CompletedTask;
     }
 
     public void Dispose() => recorder.Dispose();
@@ -25,7 +22,7 @@ public sealed class IamMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Role_create_get_policies_delete()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
         var iam = new IamClient(session);
 
         var created = (await iam.CreateRoleAsync(new CreateRoleRequest
@@ -73,7 +70,7 @@ public sealed class IamMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Common_mistakes_have_their_error_codes()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
         var iam = new IamClient(session);
         await iam.CreateRoleAsync(new CreateRoleRequest { RoleName = "web-task", AssumeRolePolicyDocument = TrustPolicy });
 

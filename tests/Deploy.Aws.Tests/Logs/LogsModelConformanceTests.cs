@@ -1,5 +1,4 @@
 using Deploy.Aws.Logs;
-using Deploy.Aws.Tests.Core;
 using Deploy.Aws.Tests.Support;
 
 namespace Deploy.Aws.Tests.Logs;
@@ -10,28 +9,16 @@ public sealed class LogsModelConformanceTests
 
     private static readonly Dictionary<string, Func<LogsClient, Task<object?>>> Calls = new()
     {
-        ["CreateLogGroup"] = async c =>
+        ["CreateLogGroup"] = c => ClientConformance.Nothing(c.CreateLogGroupAsync(new CreateLogGroupRequest
         {
-            await c.CreateLogGroupAsync(new CreateLogGroupRequest
-            {
-                LogGroupName = "/ecs/app",
-                KmsKeyId = "arn:aws:kms:eu-west-1:123456789012:key/0123",
-                Tags = new Dictionary<string, string> { ["app"] = "web" },
-                LogGroupClass = "STANDARD",
-            });
-            return null;
-        },
-        ["DeleteLogGroup"] = async c =>
-        {
-            await c.DeleteLogGroupAsync(new DeleteLogGroupRequest("/ecs/app"));
-            return null;
-        },
+            LogGroupName = "/ecs/app",
+            KmsKeyId = "arn:aws:kms:eu-west-1:123456789012:key/0123",
+            Tags = new Dictionary<string, string> { ["app"] = "web" },
+            LogGroupClass = "STANDARD",
+        })),
+        ["DeleteLogGroup"] = c => ClientConformance.Nothing(c.DeleteLogGroupAsync(new DeleteLogGroupRequest("/ecs/app"))),
         ["DescribeLogGroups"] = async c => await c.DescribeLogGroupsAsync(new DescribeLogGroupsRequest { LogGroupNamePrefix = "/ecs/", Limit = 50, NextToken = "t" }),
-        ["PutRetentionPolicy"] = async c =>
-        {
-            await c.PutRetentionPolicyAsync(new PutRetentionPolicyRequest("/ecs/app", 30));
-            return null;
-        },
+        ["PutRetentionPolicy"] = c => ClientConformance.Nothing(c.PutRetentionPolicyAsync(new PutRetentionPolicyRequest("/ecs/app", 30))),
         ["DescribeLogStreams"] = async c => await c.DescribeLogStreamsAsync(new DescribeLogStreamsRequest
         {
             LogGroupName = "/ecs/app",
@@ -64,19 +51,9 @@ public sealed class LogsModelConformanceTests
     [MemberData(nameof(Operations))]
     public async Task Each_operation_sends_a_request_the_model_accepts_and_reads_every_member_it_declares_from_the_models_response(string operation)
     {
-        var handler = RecordingHandler.AnsweringWithSamples(Service);
-        using var session = OfflineSession.For(handler);
+        var request = await ClientConformance.CheckAsync(Service, operation, s => new LogsClient(s), Calls[operation]);
 
-        var response = await Calls[operation](new LogsClient(session));
-
-        var request = Assert.Single(handler.Requests);
-        Assert.Equal(operation, request.Operation);
         Assert.Equal("Logs_20140328." + operation, request.Header("X-Amz-Target"));
-        ModelAssert.Conforms(Service, request);
-        if (response is not null)
-        {
-            ModelAssert.Conforms(ResponseConformance.Check(Service, operation, response));
-        }
     }
 
     [Fact]

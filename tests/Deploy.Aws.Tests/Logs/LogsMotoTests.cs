@@ -6,16 +6,12 @@ using Deploy.Aws.Tests.Support;
 namespace Deploy.Aws.Tests.Logs;
 
 [Collection(MotoGroup.Name)]
-public sealed class LogsMotoTests(MotoServer moto) : IAsyncLifetime
+public sealed class LogsMotoTests(MotoServer moto) : MotoTestBase(moto)
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task A_log_group_is_created_given_a_retention_described_and_deleted()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var logs = new LogsClient(session);
 
         await logs.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = "/ecs/app", Tags = new Dictionary<string, string> { ["app"] = "web" } });
@@ -39,7 +35,7 @@ public sealed class LogsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Creating_a_log_group_twice_fails_with_ResourceAlreadyExistsException()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var logs = new LogsClient(session);
         await logs.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = "/ecs/app" });
 
@@ -52,7 +48,7 @@ public sealed class LogsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task The_last_lines_of_a_container_stream_are_read_and_filtered()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var logs = new LogsClient(session);
         await logs.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = "/ecs/app" });
         await JsonProtocol.InvokeAsync<object, JsonElement>(
@@ -89,7 +85,7 @@ public sealed class LogsMotoTests(MotoServer moto) : IAsyncLifetime
     [Fact]
     public async Task Reading_a_missing_stream_fails_with_ResourceNotFoundException()
     {
-        using var session = MotoSessions.For(moto);
+        using var session = MotoSessions.For(Moto);
         var logs = new LogsClient(session);
         await logs.CreateLogGroupAsync(new CreateLogGroupRequest { LogGroupName = "/ecs/app" });
 

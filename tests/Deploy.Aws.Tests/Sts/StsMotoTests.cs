@@ -5,17 +5,14 @@ namespace Deploy.Aws.Tests.Sts;
 
 /// <summary>STS round-trips against moto_server.</summary>
 [Collection(MotoGroup.Name)]
-public sealed class StsMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
+public sealed class StsMotoTests(MotoServer moto) : MotoTestBase(moto), IDisposable
 {
     private readonly RequestRecorder recorder = new();
 
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync()
+    protected override void AfterTest()
     {
         Assert.NotEmpty(recorder.Requests);
         recorder.AssertAllConform("sts");
-        return Task.CompletedTask;
     }
 
     public void Dispose() => recorder.Dispose();
@@ -23,7 +20,7 @@ public sealed class StsMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
     [Fact]
     public async Task Caller_identity()
     {
-        using var session = TestSessions.ForMoto(moto, recorder);
+        using var session = TestSessions.ForMoto(Moto, recorder);
 
         var identity = await new StsClient(session).GetCallerIdentityAsync();
 
@@ -36,7 +33,7 @@ public sealed class StsMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
     public async Task Web_identity_credentials_work_for_the_next_session()
     {
         // No usable credentials: the call is unsigned.
-        using var anonymous = TestSessions.ForEndpoint(moto.Endpoint, credentials: new Amazon.Runtime.AnonymousAWSCredentials(), recorder: recorder);
+        using var anonymous = TestSessions.ForEndpoint(Moto.Endpoint, credentials: new Amazon.Runtime.AnonymousAWSCredentials(), recorder: recorder);
 
         var assumed = await new StsClient(anonymous).AssumeRoleWithWebIdentityAsync(new AssumeRoleWithWebIdentityRequest
         {
@@ -53,7 +50,7 @@ public sealed class StsMotoTests(MotoServer moto) : IAsyncLifetime, IDisposable
         Assert.True(credentials.Expiration > DateTimeOffset.UtcNow);
         Assert.Equal("arn:aws:sts::123456789012:assumed-role/gitlab-deploy/job-42", assumed.AssumedRoleUser!.Arn);
 
-        using var roleSession = TestSessions.ForEndpoint(moto.Endpoint, credentials: credentials.ToAwsCredentials(), recorder: recorder);
+        using var roleSession = TestSessions.ForEndpoint(Moto.Endpoint, credentials: credentials.ToAwsCredentials(), recorder: recorder);
         var identity = await new StsClient(roleSession).GetCallerIdentityAsync();
         Assert.Equal("arn:aws:sts::123456789012:assumed-role/gitlab-deploy/job-42", identity.Arn);
     }

@@ -124,17 +124,13 @@ public sealed class ScriptedHttpServerTests
 }
 
 [Collection(MotoGroup.Name)]
-public sealed class MotoServerTests(MotoServer moto) : IAsyncLifetime
+public sealed class MotoServerTests(MotoServer moto) : MotoTestBase(moto)
 {
-    public Task InitializeAsync() => moto.ResetAsync();
-
-    public Task DisposeAsync() => Task.CompletedTask;
-
     [Fact]
     public async Task Serves_sts_on_a_loopback_port()
     {
         using var http = new HttpClient();
-        using var request = new HttpRequestMessage(HttpMethod.Post, moto.Endpoint)
+        using var request = new HttpRequestMessage(HttpMethod.Post, Moto.Endpoint)
         {
             Content = new FormUrlEncodedContent([new("Action", "GetCallerIdentity"), new("Version", "2011-06-15")]),
         };
@@ -147,13 +143,13 @@ public sealed class MotoServerTests(MotoServer moto) : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains($"<Account>{MotoServer.AccountId}</Account>", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal("127.0.0.1", moto.Endpoint.Host);
+        Assert.Equal("127.0.0.1", Moto.Endpoint.Host);
     }
 
     [Fact]
     public async Task Reset_answers()
     {
-        await moto.ResetAsync();
-        Assert.True(moto.Port > 0);
+        await Moto.ResetAsync();
+        Assert.True(Moto.Port > 0);
     }
 }
