@@ -5,8 +5,6 @@ namespace Deploy.Build;
 
 internal sealed partial class Build
 {
-    static readonly string[] ShellScripts = ["build.sh", ".ci/run", "bench/startup.sh"];
-
     static readonly string[] CiYamlFiles = [".gitlab-ci.yml", "buildspec.yml"];
 
     Target Lint => _ => _
@@ -14,7 +12,7 @@ internal sealed partial class Build
         .Executes(async ct =>
         {
             var installed = new LintTools(Path.Combine(TemporaryDirectory, "tools"), Tools, Log);
-            var linter = new Linter(Linter.DefaultChecks(Solution, ShellScripts, CiYamlFiles), Log);
+            var linter = new Linter(Linter.DefaultChecks(Solution, CiYamlFiles), Log);
             var findings = await linter.RunAsync(new LintContext(RootDirectory, Tools, installed), ct);
             Note(findings.Count == 0 ? "clean" : $"{findings.Count} finding(s)");
             if (findings.Count > 0)

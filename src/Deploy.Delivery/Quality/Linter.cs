@@ -6,10 +6,10 @@ namespace Deploy.Delivery.Quality;
 public sealed class Linter(IReadOnlyList<ILintCheck> checks, IBuildLog log)
 {
     /// <summary>The checks of this repository: C#, shell scripts, Dockerfiles, CI YAML.</summary>
-    public static IReadOnlyList<ILintCheck> DefaultChecks(string solution, IReadOnlyList<string> shellScripts, IReadOnlyList<string> yamlFiles) =>
+    public static IReadOnlyList<ILintCheck> DefaultChecks(string solution, IReadOnlyList<string> yamlFiles) =>
     [
         new DotnetCheck(solution),
-        new ShellScriptCheck(shellScripts),
+        new ShellScriptCheck(),
         new DockerfileCheck(),
         new YamlCheck(yamlFiles),
         new GitLabCiCheck(),

@@ -65,4 +65,19 @@ public sealed class LintParsersTests
 
         Assert.Equal(["svc/Dockerfile", "svc/Dockerfile.dev", "svc/api.Dockerfile"], found);
     }
+
+    [Fact]
+    public void Shell_scripts_are_found_by_extension_or_shebang()
+    {
+        using var repo = new TempRepository()
+            .Write("build.sh", "echo\n")
+            .Write(".ci/run", "#!/usr/bin/env bash\necho\n")
+            .Write(".ci/notes", "plain text\n")
+            .Write("tool.py", "#!/usr/bin/env python3\n")
+            .Write("node_modules/x/install.sh", "echo\n");
+
+        var found = ShellScriptCheck.Discover(repo.Root).Select(f => Path.GetRelativePath(repo.Root, f).Replace('\\', '/'));
+
+        Assert.Equal([".ci/run", "build.sh"], found);
+    }
 }
