@@ -9,7 +9,7 @@ internal static partial class ExpressionText
 {
     public static string Of(LambdaExpression expression)
     {
-        var text = ClosureReference().Replace(expression.Body.ToString(), "")
+        var text = ClosureReference().Replace(new EnumComparisons().Visit(expression.Body).ToString(), "")
             .Replace(" AndAlso ", " && ", StringComparison.Ordinal)
             .Replace(" OrElse ", " || ", StringComparison.Ordinal)
             .Replace("Not(", "!(", StringComparison.Ordinal);
@@ -39,6 +39,29 @@ internal static partial class ExpressionText
         while (body is UnaryExpression { NodeType: ExpressionType.Convert } convert)
             body = convert.Operand;
         return (body as MemberExpression)?.Member;
+    }
+
+    /// <summary>
+    /// The compiler turns <c>Cloud == CloudKind.Local</c> into <c>Convert(Cloud, Int32) == 0</c>; print it as written
+    /// (a bool parameter node prints as its name, which carries the readable text).
+    /// </summary>
+    private sealed class EnumComparisons : ExpressionVisitor
+    {
+        protected override Expression VisitBinary(BinaryExpression node)
+        {
+            if (node.NodeType is ExpressionType.Equal or ExpressionType.NotEqual
+                && node.Left is UnaryExpression { NodeType: ExpressionType.Convert, Operand: var operand }
+                && operand.Type.IsEnum
+                && node.Right is ConstantExpression { Value: { } value })
+            {
+                var name = Enum.GetName(operand.Type, Enum.ToObject(operand.Type, value)) ?? value.ToString();
+                var left = ClosureReference().Replace(operand.ToString(), "");
+                var op = node.NodeType == ExpressionType.Equal ? "==" : "!=";
+                return Expression.Parameter(typeof(bool), $"{left} {op} {name}");
+            }
+
+            return base.VisitBinary(node);
+        }
     }
 
     // Captured `this` and closures print as value(Namespace.Build+<>c__DisplayClass).Member.

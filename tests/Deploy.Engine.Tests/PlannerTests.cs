@@ -177,6 +177,14 @@ public sealed class PlannerTests
     }
 
     [Fact]
+    public void Enum_comparisons_read_like_the_source_not_like_their_integer_values()
+    {
+        var build = new LinkBuild();
+        System.Linq.Expressions.Expression<Func<bool>> condition = () => build.Verbosity == Verbosity.Quiet || build.Verbosity != Verbosity.Verbose;
+        Assert.Equal("build.Verbosity == Quiet || build.Verbosity != Verbose", ExpressionText.Of(condition));
+    }
+
+    [Fact]
     public void The_plan_is_deterministic()
     {
         TargetNode[] nodes = [Node("D", after: ["B"]), Node("C"), Node("B", triggers: ["C"]), Node("A", dependsOn: ["D", "B"])];
