@@ -1,10 +1,139 @@
+using Deploy.Delivery.Infra;
 using Deploy.Engine;
 
 namespace Deploy.Build;
 
 internal sealed partial class Build
 {
+    [Parameter("The ECS service; also names the image repository, the cluster and the log groups")]
+    readonly string ServiceName = "sample-service";
+
+    [Parameter("Image tag mutability of the repository: Immutable or Mutable")]
+    readonly ImageTagMutability TagMutability = ImageTagMutability.Immutable;
+
+    [Parameter("How many tagged images the repository keeps")]
+    readonly int KeepTaggedImages = 30;
+
+    [Parameter("Days after which untagged images expire")]
+    readonly int ExpireUntaggedAfterDays = 7;
+
+    [Parameter("Days the service's and the build's log events are kept (a CloudWatch Logs retention value)")]
+    readonly int LogRetentionDays = 30;
+
+    [Parameter("CloudWatch Container Insights on the cluster")]
+    readonly bool ContainerInsights = true;
+
+    [Parameter("The port the service's container listens on")]
+    readonly int ServicePort = 8080;
+
+    [Parameter("IPv4 CIDR allowed to reach the load balancer")]
+    readonly string IngressCidr = "0.0.0.0/0";
+
+    [Parameter("VPC of the load balancer and tasks; default: the account's default VPC (give SubnetIds too)")]
+    readonly string? VpcId;
+
+    [Parameter("Subnets (two or more Availability Zones); default: the default VPC's")]
+    readonly string[] SubnetIds = [];
+
+    [Parameter("The branch whose changes start the pipeline")]
+    readonly string PipelineBranch = "main";
+
+    [Parameter("ProvisionInfra prints the change set's plan and changes nothing")]
+    readonly bool PlanOnly;
+
+    [Parameter("How long ProvisionInfra/DestroyInfra wait for an operation already running on the stack")]
+    readonly TimeSpan InProgressTimeout = TimeSpan.FromMinutes(30);
+
+    [Parameter("DestroyInfra on a DELETE_FAILED stack: delete it but keep what could not be deleted (repository with images, bucket with objects)")]
+    readonly bool RetainFailed;
+
+    /// <summary>Set by ProvisionInfra when it ran in this build; read through <see cref="PlatformOutputsAsync"/>.</summary>
+    PlatformOutputs? provisionedOutputs;
+
+    bool NotInCodeBuild => Host.Kind != HostKind.CodeBuild;
+
+    string InfraDirectory => Path.Combine(ArtifactsDirectory, "infra");
+
+    PlatformSettings PlatformSettings => new()
+    {
+        ServiceName = ServiceName,
+        TagMutability = TagMutability,
+        Lifecycle = new ImageLifecycle(KeepTaggedImages, ExpireUntaggedAfterDays),
+        LogRetentionDays = LogRetentionDays,
+        ContainerInsights = ContainerInsights,
+        ServicePort = ServicePort,
+        LoadBalancerIngressCidr = IngressCidr,
+        VpcId = VpcId,
+        SubnetIds = SubnetIds,
+        Branch = PipelineBranch,
+    };
+
+    // The graph: PushEcr and DeployFargate depend on ProvisionInfra, so a fresh machine provisions first and an unchanged
+    // platform costs one empty change set. On CodeBuild the pipeline runs inside the platform it would change, and its
+    // role may only read the stack: there ProvisionInfra is skipped statically (shown in --plan) and the later targets
+    // read the outputs with DescribeStacks instead (PlatformOutputsAsync), as they do after --skip ProvisionInfra.
     Target ProvisionInfra => _ => _
         .Description("Renders the platform as a CloudFormation template, plans a change set, applies it, streams events")
-        .Executes(() => NotYet(nameof(ProvisionInfra), 5));
+        .DependsOn(LocalCloud)
+        .OnlyWhenStatic(() => NotInCodeBuild)
+        .Executes(async ct =>
+        {
+            var session = await AwsSessionAsync();
+            var deployer = new StackDeployer(await CloudFormationAsync(), new Ec2NetworkLookup(session, Log), Log);
+            var result = await deployer.DeployAsync(
+                new StackDeployOptions
+                {
+                    StackName = StackName,
+                    Settings = PlatformSettings,
+                    TemplatePath = Path.Combine(InfraDirectory, "template.json"),
+                    OutputsPath = PlanOnly ? null : Path.Combine(InfraDirectory, "outputs.json"),
+                    PlanOnly = PlanOnly,
+                    InProgressTimeout = InProgressTimeout,
+                },
+                ct);
+            Note(result.Outcome switch
+            {
+                StackDeployOutcome.Unchanged => "unchanged",
+                StackDeployOutcome.Planned => "plan only: " + ChangePlanTable.Summary(result.Changes),
+                StackDeployOutcome.Created => $"created {result.Changes.Count} resources",
+                _ => $"updated {result.Changes.Count} resources",
+            });
+            if (result.Outcome != StackDeployOutcome.Planned)
+            {
+                provisionedOutputs = Parse(result);
+            }
+        });
+
+    Target DestroyInfra => _ => _
+        .Description("Deletes the platform stack, streaming its events (a repository with images or a bucket with objects stops it; see README)")
+        .Executes(async ct =>
+        {
+            var destroyer = new StackDestroyer(await CloudFormationAsync(), Log);
+            var deleted = await destroyer.DestroyAsync(new StackDestroyOptions { StackName = StackName, RetainFailed = RetainFailed, Timeout = InProgressTimeout }, ct);
+            Note(deleted ? "deleted" : "no stack");
+        });
+
+    /// <summary>What PushEcr, DeployFargate and Mirror use: ProvisionInfra's outputs from this run, else the stack's.</summary>
+    async Task<PlatformOutputs> PlatformOutputsAsync(CancellationToken cancellationToken) =>
+        provisionedOutputs ??= await ReadPlatformOutputsAsync(cancellationToken);
+
+    /// <summary>The outputs of the existing stack via DescribeStacks, changing nothing (CodeBuild, or ProvisionInfra skipped).</summary>
+    async Task<PlatformOutputs> ReadPlatformOutputsAsync(CancellationToken cancellationToken)
+    {
+        var outputs = await PlatformStackOutputs.ReadOutputsAsync(await CloudFormationAsync(), StackName, cancellationToken);
+        Log.Information($"Platform outputs read from stack {StackName} (ProvisionInfra did not run in this build)");
+        return outputs;
+    }
+
+    PlatformOutputs Parse(StackDeployResult result)
+    {
+        try
+        {
+            return result.Platform;
+        }
+        catch (PlatformOutputsException e)
+        {
+            throw new BuildFailedException($"Stack {StackName}: {e.Message}", e);
+        }
+    }
 }

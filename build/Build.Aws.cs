@@ -1,0 +1,127 @@
+using Amazon.Runtime;
+using Deploy.Aws;
+using Deploy.Aws.CloudFormation;
+using Deploy.Engine;
+
+namespace Deploy.Build;
+
+/// <summary>Where the AWS targets send their calls.</summary>
+enum CloudKind
+{
+    /// <summary>The local cloud on loopback (the default profile).</summary>
+    Local,
+
+    /// <summary>A real AWS account through the standard credential and region chains (<c>--profile aws</c>).</summary>
+    Aws,
+}
+
+/// <summary>
+/// The AWS wiring every AWS target uses: one session per run, created on first use from the build's Environment (never
+/// the process's), every HTTP attempt logged at verbose level, the resolved secret key and session token masked.
+/// </summary>
+internal sealed partial class Build
+{
+    [Parameter("Where the AWS targets go: Local (the local cloud) or Aws (a real account; --profile aws sets it)")]
+    readonly CloudKind Cloud = CloudKind.Local;
+
+    [Parameter("AWS region (Cloud=Aws); default: AWS_REGION, AWS_DEFAULT_REGION, then the profile's region")]
+    readonly string? AwsRegion;
+
+    [Parameter("Named AWS profile from ~/.aws/config (Cloud=Aws); default: the standard credential chain")]
+    readonly string? AwsProfile;
+
+    [Parameter("Attempts per AWS call, the first included (retries throttling and transient errors)")]
+    readonly int AwsMaxAttempts = 3;
+
+    [Parameter("The CloudFormation stack that holds the platform")]
+    readonly string StackName = "deploy-platform";
+
+    AwsSession? awsSession;
+
+    /// <summary>The file the LocalCloud target writes: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.</summary>
+    string LocalCloudEnvFile => Path.Combine(TemporaryDirectory, "local-cloud", "env");
+
+    /// <summary>The session of this run (created on first use; secrets registered before any call is made).</summary>
+    async Task<AwsSession> AwsSessionAsync()
+    {
+        if (awsSession is not null)
+        {
+            return awsSession;
+        }
+
+        var session = Cloud == CloudKind.Local ? LocalCloudSession() : AccountSession();
+        var credentials = await session.GetCredentialsAsync();
+        RegisterSecret(credentials.SecretKey);
+        if (!string.IsNullOrEmpty(credentials.Token))
+        {
+            RegisterSecret(credentials.Token);
+        }
+
+        Log.Debug($"AWS: {Cloud} cloud, region {session.Region}, CloudFormation at {session.EndpointFor(AwsService.CloudFormation)}, access key {credentials.AccessKey}");
+        return awsSession = session;
+    }
+
+    async Task<CloudFormationClient> CloudFormationAsync() => new(await AwsSessionAsync());
+
+    AwsSession AccountSession()
+    {
+        var environment = Environment.ToDictionary(e => e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+        // Keys in the build's environment win unless a profile is named; otherwise the SDK's chain (profile, SSO, web
+        // identity, CodeBuild's container credentials, instance metadata) decides.
+        AWSCredentials? keys = AwsProfile is null
+            && Environment.TryGetValue("AWS_ACCESS_KEY_ID", out var id) && !string.IsNullOrEmpty(id)
+            && Environment.TryGetValue("AWS_SECRET_ACCESS_KEY", out var secret) && !string.IsNullOrEmpty(secret)
+                ? Environment.TryGetValue("AWS_SESSION_TOKEN", out var token) && !string.IsNullOrEmpty(token)
+                    ? new SessionAWSCredentials(id, secret, token)
+                    : new BasicAWSCredentials(id, secret)
+                : null;
+        try
+        {
+            return AwsSession.Create(Options(environment) with { Credentials = keys, Region = AwsRegion, Profile = AwsProfile });
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new BuildFailedException($"AWS is not configured (Cloud=Aws): {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// The local cloud's endpoint and credentials, read from the env file its target writes. The lead may swap this
+    /// method's body for the LocalCloud target's output; nothing else depends on the file.
+    /// </summary>
+    AwsSession LocalCloudSession()
+    {
+        if (!File.Exists(LocalCloudEnvFile))
+        {
+            throw new BuildFailedException(
+                $"The local cloud is not running: {Path.GetRelativePath(RootDirectory, LocalCloudEnvFile)} does not exist. "
+                + "Start it with ./build.sh LocalCloud, or target AWS with --profile aws.");
+        }
+
+        var values = File.ReadAllLines(LocalCloudEnvFile)
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.StartsWith("export ", StringComparison.Ordinal) ? l["export ".Length..] : l)
+            .Select(l => l.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('"', '\''), StringComparer.Ordinal);
+        string Required(string name) => values.TryGetValue(name, out var value) && value.Length > 0
+            ? value
+            : throw new BuildFailedException($"The local cloud is not running properly: {Path.GetRelativePath(RootDirectory, LocalCloudEnvFile)} has no {name}.");
+
+        // Only the local cloud's values: a developer's real AWS settings must not leak into local runs.
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = Required("AWS_ENDPOINT_URL") };
+        return new AwsSession(Options(environment) with
+        {
+            Region = Required("AWS_REGION"),
+            Credentials = new BasicAWSCredentials(Required("AWS_ACCESS_KEY_ID"), Required("AWS_SECRET_ACCESS_KEY")),
+        });
+    }
+
+    AwsSessionOptions Options(IReadOnlyDictionary<string, string?> environment) => new()
+    {
+        Environment = environment,
+        MaxAttempts = AwsMaxAttempts,
+        Observer = call => Log.Debug(call.ToLogLine()),
+    };
+}
