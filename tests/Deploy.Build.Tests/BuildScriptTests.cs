@@ -44,13 +44,18 @@ public sealed class BuildScriptTests
     }
 
     [Fact]
-    public async Task A_target_not_implemented_yet_fails_with_one_line_naming_its_issue()
+    public async Task A_failing_target_says_why_in_one_line_without_leaking_its_secret()
     {
-        var result = await BuildScript.RunAsync("Mirror");
+        const string password = "s3cr3t-git-password";
+
+        var result = await BuildScript.RunAsync("Mirror", "--cloud", "Aws", "--code-commit-url", "http://127.0.0.1:9/v1/repos/nowhere",
+            "--git-username", "mirror-user", "--git-password", password);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains("Mirror is declared but not implemented yet: it arrives with issue #7.", result.Error, StringComparison.Ordinal);
         Assert.Matches(@"(?m)^Mirror\s+Failed", result.Output);
+        Assert.Contains(result.ErrorLines, l => l.Contains("127.0.0.1:9", StringComparison.Ordinal));
+        Assert.DoesNotContain(password, result.Output + result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,0 +1,309 @@
+using System.Globalization;
+using Deploy.Aws.CodeCommit;
+using Deploy.Engine;
+
+namespace Deploy.Delivery.Mirror;
+
+/// <summary>What a mirror run changed at the target.</summary>
+/// <param name="Updates">The refs pushed or deleted, by name; empty when up to date.</param>
+public sealed record MirrorResult(IReadOnlyList<RefUpdate> Updates)
+{
+    /// <summary>Nothing was pushed: the target already had every ref.</summary>
+    public bool UpToDate => Updates.Count == 0;
+
+    /// <summary>The summary note: <c>up to date</c> or <c>3 refs: ...</c>.</summary>
+    public string Summary => UpToDate
+        ? "up to date"
+        : Updates.Count.ToString(CultureInfo.InvariantCulture) + (Updates.Count == 1 ? " ref: " : " refs: ") + string.Join(", ", Updates);
+}
+
+/// <summary>
+/// Pushes a local repository to a remote like GitLab's push mirror: every branch and tag in the mirrored namespaces,
+/// refs deleted at the source pruned at the target, rewrites refused unless forced (decided before pushing, from
+/// <c>git ls-remote</c> and <c>git merge-base --is-ancestor</c>), and no push at all when the target is up to date.
+/// The password reaches git through an inline credential helper that reads it from the git process's environment:
+/// never in the URL, <c>.git/config</c>, a file or the log.
+/// </summary>
+/// <param name="tools">Runs git (echoes masked command lines).</param>
+/// <param name="log">Progress lines.</param>
+/// <param name="registerSecret">Masks a runtime secret in all later output (<c>BuildBase.RegisterSecret</c>).</param>
+public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> registerSecret)
+{
+    private const string UsernameVariable = "DEPLOY_MIRROR_GIT_USERNAME";
+    private const string PasswordVariable = "DEPLOY_MIRROR_GIT_PASSWORD";
+
+    // Empty first: drops every configured helper (a "store" helper would otherwise save the password to disk).
+    private static readonly string[] CredentialConfig =
+    [
+        "-c", "credential.helper=",
+        "-c", $"credential.helper=!f() {{ test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' \"${UsernameVariable}\" \"${PasswordVariable}\"; }}; f",
+        "-c", "credential.useHttpPath=true",
+        "-c", "core.askPass=",
+    ];
+
+    /// <summary>Mirrors <see cref="GitMirrorOptions.SourceDirectory"/> to <see cref="GitMirrorOptions.RemoteUrl"/>.</summary>
+    /// <exception cref="BuildFailedException">One line: rewrites without force, wrong credentials, missing repository,
+    /// network failure, a shallow clone that cannot be deepened, or a rejected push.</exception>
+    public async Task<MirrorResult> RunAsync(GitMirrorOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var remote = options.RemoteUrl;
+        if (!string.IsNullOrEmpty(remote.UserInfo))
+            throw new BuildFailedException($"The mirror's remote URL must not contain credentials: {remote.Scheme}://***@{remote.Authority}{remote.AbsolutePath}.");
+        var refspecs = ParseRefspecs(options.Refspecs);
+        var filter = new BranchFilter(options.Branches);
+        log.Information($"Mirroring {options.SourceDirectory} to {remote} with {options.Credentials.Description}");
+
+        // The target's refs travel while the source is inspected; a source error wins over a target error.
+        var sourceTask = SourceRefsAsync(options, filter, cancellationToken);
+        var targetTask = ListTargetAsync(options, cancellationToken);
+        await Task.WhenAll(sourceTask, targetTask);
+        var sourceRefs = await sourceTask;
+        var targetRefs = await targetTask;
+
+        IReadOnlyDictionary<string, string> desired;
+        try
+        {
+            desired = MirrorPlan.Desired(sourceRefs.Refs, refspecs, filter);
+        }
+        catch (ArgumentException e)
+        {
+            throw new BuildFailedException(e.Message);
+        }
+
+        var pruneNamespaces = options.Prune
+            ? refspecs.Where(r => !(sourceRefs.BranchesFromJob && r.Source.StartsWith("refs/heads/", StringComparison.Ordinal))).ToList()
+            : [];
+        // Many updated branches must not start hundreds of git processes at once.
+        using var ancestryChecks = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
+        var updates = await MirrorPlan.ComputeAsync(
+            desired, targetRefs, pruneNamespaces, filter,
+            (old, @new) => IsAncestorAsync(options.SourceDirectory, old, @new, ancestryChecks, cancellationToken));
+
+        if (updates.Count == 0)
+        {
+            log.Information($"{remote} is up to date ({desired.Count} refs)");
+            return new MirrorResult([]);
+        }
+
+        var rewrites = updates.Where(u => u.Change == RefChange.Rewrite).ToList();
+        if (rewrites.Count > 0 && !options.Force)
+        {
+            throw new BuildFailedException(
+                $"Refusing to rewrite {rewrites.Count} ref(s) at {remote} (not fast-forwards): {string.Join(", ", rewrites)}. "
+                + "Re-run with --force-mirror to overwrite them; nothing was pushed.");
+        }
+
+        await PushAsync(options, updates, cancellationToken);
+        foreach (var update in updates)
+            log.Information("  " + update);
+        return new MirrorResult(updates);
+    }
+
+    private static List<MirrorRefspec> ParseRefspecs(IReadOnlyList<string> refspecs)
+    {
+        try
+        {
+            return [.. refspecs.Select(MirrorRefspec.Parse)];
+        }
+        catch (ArgumentException e)
+        {
+            throw new BuildFailedException(e.Message);
+        }
+    }
+
+    private sealed record SourceRefs(IReadOnlyDictionary<string, string> Refs, bool BranchesFromJob);
+
+    private async Task<SourceRefs> SourceRefsAsync(GitMirrorOptions options, BranchFilter filter, CancellationToken cancellationToken)
+    {
+        var directory = options.SourceDirectory;
+        var shallow = await GitAsync(directory, ["rev-parse", "--is-shallow-repository"], cancellationToken);
+        if (shallow.ExitCode != 0)
+            throw new BuildFailedException($"{directory} is not a git repository: {LastLine(shallow)}");
+        if (shallow.Output.Count > 0 && shallow.Output[0].Trim() == "true")
+            await UnshallowAsync(options, cancellationToken);
+
+        // Symbolic refs (refs/remotes/origin/HEAD) are aliases, not refs to mirror.
+        var listed = await GitAsync(directory, ["for-each-ref", "--format=%(objectname) %(refname) %(symref)"], cancellationToken);
+        if (listed.ExitCode != 0)
+            throw new BuildFailedException($"Could not list the refs of {directory}: {LastLine(listed)}");
+        var refs = ParseRefs(listed.Output.Select(l => l.Split(' ')).Where(p => p.Length >= 2 && (p.Length < 3 || p[2].Length == 0)).Select(p => p[0] + " " + p[1]), ' ');
+
+        // GitLab checks out the job's commit on a detached HEAD; its local branches are not the project's branches.
+        var job = options.GitLab;
+        if (job is null)
+            return new SourceRefs(refs, BranchesFromJob: false);
+
+        // A CI clone holds the job's commit (on a detached HEAD, as GitLab checks it out), not the project's branches: its
+        // local branches are replaced by the job's, and branches are never pruned from it. To mirror every branch from a
+        // job, fetch them and use the refspec refs/remotes/origin/*:refs/heads/*.
+        var detached = !await IsOnBranchAsync(directory, cancellationToken);
+        foreach (var name in refs.Keys.Where(k => k.StartsWith("refs/heads/", StringComparison.Ordinal)).ToList())
+            refs.Remove(name);
+        var branch = "refs/heads/" + job.RefName;
+        if (job.IsTag)
+        {
+            log.Information($"GitLab tag pipeline ({job.RefName}): no branch to push, tags only");
+        }
+        else if (!filter.Allows(branch))
+        {
+            log.Information($"GitLab job on {job.RefName}, which is not a mirrored branch ({string.Join(", ", options.Branches)}): no branch is pushed");
+        }
+        else
+        {
+            refs[branch] = job.CommitSha;
+            log.Information($"GitLab job{(detached ? " on a detached HEAD" : "")}: pushing {job.CommitSha} as {branch}; other branches are neither pushed nor pruned");
+        }
+
+        return new SourceRefs(refs, BranchesFromJob: true);
+    }
+
+    private async Task UnshallowAsync(GitMirrorOptions options, CancellationToken cancellationToken)
+    {
+        log.Information($"{options.SourceDirectory} is a shallow clone: fetching the full history (git fetch --unshallow) so the mirror gets complete commits");
+        var fetched = await GitAsync(options.SourceDirectory, ["fetch", "--unshallow", "--quiet"], cancellationToken, echo: true);
+        if (fetched.ExitCode == 0)
+            return;
+        var fix = options.GitLab is not null
+            ? "set GIT_DEPTH: 0 in the mirror job's variables (.gitlab-ci.yml) so GitLab clones the full history"
+            : "clone without --depth, or run git fetch --unshallow yourself";
+        throw new BuildFailedException(
+            $"{options.SourceDirectory} is a shallow clone and git fetch --unshallow failed ({LastLine(fetched)}): {fix}.");
+    }
+
+    private async Task<bool> IsOnBranchAsync(string directory, CancellationToken cancellationToken) =>
+        (await GitAsync(directory, ["symbolic-ref", "-q", "HEAD"], cancellationToken)).ExitCode == 0;
+
+    // Exit 0: an ancestor; 1: not; 128: the target's commit is unknown here (so not a fast-forward either).
+    private async Task<bool> IsAncestorAsync(
+        string directory, string ancestor, string descendant, SemaphoreSlim ancestryChecks, CancellationToken cancellationToken)
+    {
+        await ancestryChecks.WaitAsync(cancellationToken);
+        try
+        {
+            return (await GitAsync(directory, ["merge-base", "--is-ancestor", ancestor, descendant], cancellationToken)).ExitCode == 0;
+        }
+        finally
+        {
+            ancestryChecks.Release();
+        }
+    }
+
+    private async Task<Dictionary<string, string>> ListTargetAsync(GitMirrorOptions options, CancellationToken cancellationToken)
+    {
+        // Protocol v0: the refs come with the first authenticated GET; v2 adds an ls-refs POST (one more round trip).
+        var result = await RemoteGitAsync(options, ["-c", "protocol.version=0", "ls-remote", options.RemoteUrl.AbsoluteUri], echo: false, cancellationToken);
+        if (result.ExitCode != 0)
+            throw new BuildFailedException(Failure(options, "Reading the refs of", result));
+        var refs = ParseRefs(result.Output, '\t');
+        foreach (var peeled in refs.Keys.Where(k => k.EndsWith("^{}", StringComparison.Ordinal) || !k.StartsWith("refs/", StringComparison.Ordinal)).ToList())
+            refs.Remove(peeled);
+        return refs;
+    }
+
+    private async Task PushAsync(GitMirrorOptions options, IReadOnlyList<RefUpdate> updates, CancellationToken cancellationToken)
+    {
+        // Rewrites and deletions only succeed while the target still has what ls-remote reported.
+        var arguments = new List<string> { "push", "--porcelain" };
+        arguments.AddRange(updates
+            .Where(u => u.Change is RefChange.Rewrite or RefChange.Delete)
+            .Select(u => $"--force-with-lease={u.Ref}:{u.OldSha}"));
+        arguments.Add(options.RemoteUrl.AbsoluteUri);
+        arguments.AddRange(updates.Select(u => u.Change == RefChange.Delete ? ":" + u.Ref : $"{u.NewSha}:{u.Ref}"));
+
+        var result = await RemoteGitAsync(options, arguments, echo: true, cancellationToken);
+        if (result.ExitCode == 0)
+            return;
+        var known = GitRemoteErrors.Classify(options.RemoteUrl, "Pushing to", result.ErrorOutput, options.Credentials.RejectedHint);
+        if (known is not null)
+            throw new BuildFailedException(known);
+
+        // Porcelain: "<flag>\t<from>:<to>\t<summary>"; "!" = rejected.
+        var rejected = result.Output
+            .Select(line => line.Split('\t'))
+            .Where(parts => parts.Length >= 3 && parts[0] == "!")
+            .Select(parts => $"{parts[1].Split(':').Last()} ({parts[2]})")
+            .ToList();
+        throw new BuildFailedException(rejected.Count > 0
+            ? $"The push to {options.RemoteUrl} was rejected for {string.Join(", ", rejected)}; the target changed during the mirror or refuses the update."
+            : $"The push to {options.RemoteUrl} failed: {LastLine(result)}");
+    }
+
+    private async Task<ToolResult> RemoteGitAsync(GitMirrorOptions options, IReadOnlyList<string> arguments, bool echo, CancellationToken cancellationToken)
+    {
+        GitCredentials credentials;
+        try
+        {
+            credentials = await options.Credentials.GetAsync(options.RemoteUrl, cancellationToken);
+        }
+        catch (Exception e) when (e is InvalidOperationException or Amazon.Runtime.AmazonClientException)
+        {
+            throw new BuildFailedException($"No git credentials for {options.RemoteUrl}: {e.Message}", e);
+        }
+
+        registerSecret(credentials.Password);
+        if (credentials.Username.Contains('%', StringComparison.Ordinal))
+            registerSecret(credentials.Username[(credentials.Username.IndexOf('%', StringComparison.Ordinal) + 1)..]);
+        var environment = new Dictionary<string, string?>
+        {
+            [UsernameVariable] = credentials.Username,
+            [PasswordVariable] = credentials.Password,
+        };
+        if (options.PreemptiveAuth)
+        {
+            var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials.Username + ":" + credentials.Password));
+            registerSecret(basic);
+            environment["GIT_CONFIG_COUNT"] = "1";
+            environment["GIT_CONFIG_KEY_0"] = $"http.{options.RemoteUrl.AbsoluteUri}.extraHeader";
+            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
+        }
+
+        return await GitAsync(options.SourceDirectory, [.. CredentialConfig, .. arguments], cancellationToken, echo, environment);
+    }
+
+    private Task<ToolResult> GitAsync(
+        string directory, IEnumerable<string> arguments, CancellationToken cancellationToken, bool echo = false,
+        IReadOnlyDictionary<string, string?>? extra = null)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["GIT_TERMINAL_PROMPT"] = "0",
+            ["GCM_INTERACTIVE"] = "never",
+            ["GIT_ASKPASS"] = null,
+            ["SSH_ASKPASS"] = null,
+            ["LC_ALL"] = "C",
+            ["LANGUAGE"] = null,
+        };
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
+            environment[name] = value;
+        return tools.RunAsync("git", arguments, new ToolOptions
+        {
+            WorkingDirectory = directory,
+            Environment = environment,
+            CaptureOutput = true,
+            EchoOutput = echo,
+            ThrowOnFailure = false,
+        }, cancellationToken);
+    }
+
+    private static Dictionary<string, string> ParseRefs(IEnumerable<string> lines, char separator)
+    {
+        var refs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            var index = line.IndexOf(separator, StringComparison.Ordinal);
+            if (index > 0)
+                refs[line[(index + 1)..].Trim()] = line[..index].Trim();
+        }
+
+        return refs;
+    }
+
+    private static string Failure(GitMirrorOptions options, string action, ToolResult result) =>
+        GitRemoteErrors.Classify(options.RemoteUrl, action, result.ErrorOutput, options.Credentials.RejectedHint)
+        ?? $"{action} {options.RemoteUrl} failed: {LastLine(result)}";
+
+    private static string LastLine(ToolResult result) =>
+        result.ErrorOutput.LastOrDefault(l => !string.IsNullOrWhiteSpace(l))?.Trim()
+        ?? $"git exited with code {result.ExitCode.ToString(CultureInfo.InvariantCulture)}";
+}
