@@ -1,11 +1,108 @@
+using Deploy.Aws.Ecr;
+using Deploy.Aws.Ecs;
+using Deploy.Aws.Logs;
+using Deploy.Delivery.Fargate;
+using Deploy.Delivery.Images;
+using Deploy.Delivery.Infra;
+using Deploy.Delivery.Registry;
 using Deploy.Engine;
 
 namespace Deploy.Build;
 
 internal sealed partial class Build
 {
+    [Parameter("How long DeployFargate and Rollback wait for the rollout (e.g. 15m, 1h)")]
+    readonly TimeSpan Timeout = DeployOptions.DefaultTimeout;
+
+    [Parameter("DeployFargate/Rollback print the task definition diff and the service changes, and change nothing")]
+    readonly bool DryRun;
+
+    [Parameter("The task definition template, relative to the repository root")]
+    readonly string TaskDefinitionTemplate = "deploy/taskdef.json";
+
+    [Parameter("Give the service's tasks a public IP (needed to pull from ECR in subnets without a NAT gateway, e.g. the default VPC's)")]
+    readonly bool AssignPublicIp = true;
+
+    [Parameter("Tasks of the service when DeployFargate creates it (an existing service keeps its count)")]
+    readonly int DesiredCount = 1;
+
+    [Parameter("The image DeployFargate deploys, <repository>:<tag> or <repository>@sha256:<digest>; default: what PushEcr pushed, else the repository's image tagged with the commit")]
+    readonly string? DeployImage;
+
     Target DeployFargate => _ => _
         .Description("Registers a task definition revision, rolls the Fargate service, waits and detects rollbacks")
         .DependsOn(PushEcr, ProvisionInfra)
-        .Executes(() => NotYet(nameof(DeployFargate), 6));
+        .Executes(async ct =>
+        {
+            var platform = await PlatformOutputsAsync(ct);
+            var session = await AwsSessionAsync();
+            var commit = await DeployedCommitAsync(ct);
+            var image = await ImageToDeployAsync(platform, commit, ct);
+            var options = DeployOptions.ForPlatform(platform, image, session.Region, commit, Path.Combine(RootDirectory, TaskDefinitionTemplate)) with
+            {
+                AssignPublicIp = AssignPublicIp,
+                DesiredCount = DesiredCount,
+                Timeout = Timeout,
+                DryRun = DryRun,
+            };
+            var deployer = new FargateDeployer(new EcsClient(session), new EcrClient(session), new LogsClient(session), Log);
+            Note((await Deploying(() => deployer.DeployAsync(options, ct))).Summary);
+        });
+
+    Target Rollback => _ => _
+        .Description("Redeploys the service's previous task definition revision and waits for it like DeployFargate")
+        .DependsOn(LocalCloud)
+        .After(DeployFargate)
+        .Executes(async ct =>
+        {
+            var platform = await PlatformOutputsAsync(ct);
+            var session = await AwsSessionAsync();
+            var rollback = new FargateRollback(new EcsClient(session), new LogsClient(session), Log);
+            var options = new RollbackOptions
+            {
+                Cluster = platform.ClusterName,
+                ServiceName = platform.ServiceName,
+                Timeout = Timeout,
+                DryRun = DryRun,
+                ServiceUrl = platform.LoadBalancerUrl,
+            };
+            Note((await Deploying(() => rollback.RollbackAsync(options, ct))).Summary);
+        });
+
+    /// <summary>The commit BuildImage built (artifacts/image.json), else the host's.</summary>
+    async Task<string> DeployedCommitAsync(CancellationToken cancellationToken) =>
+        File.Exists(ImageFile)
+            ? (await BuiltImage.ReadAsync(ImageFile, cancellationToken)).Commit
+            : Host.CommitSha ?? throw new BuildFailedException($"No commit to deploy: {Path.GetRelativePath(RootDirectory, ImageFile)} is missing (run BuildImage) and git reports none.");
+
+    /// <summary>
+    /// --deploy-image, else PushEcr's artifacts/image-pushed.json (by digest), else the platform repository's image tagged with
+    /// the commit; the deployer verifies it in ECR and pins a tag to its digest.
+    /// </summary>
+    async Task<ImageReference> ImageToDeployAsync(PlatformOutputs platform, string commit, CancellationToken cancellationToken)
+    {
+        var pushed = Path.Combine(ArtifactsDirectory, PushedImage.FileName);
+        var reference = DeployImage
+            ?? (File.Exists(pushed) ? (await PushedImage.ReadAsync(pushed, cancellationToken)).Uri : $"{platform.RepositoryUri}:{commit}");
+        try
+        {
+            return ImageReference.Parse(reference);
+        }
+        catch (FormatException e)
+        {
+            throw new BuildFailedException($"{(DeployImage is null ? Path.GetRelativePath(RootDirectory, pushed) : "--deploy-image")}: {e.Message}", e);
+        }
+    }
+
+    static async Task<DeployResult> Deploying(Func<Task<DeployResult>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (DeployException e)
+        {
+            throw new BuildFailedException(e.Message, e);
+        }
+    }
 }

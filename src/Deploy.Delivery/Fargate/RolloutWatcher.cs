@@ -1,0 +1,238 @@
+using System.Globalization;
+using System.Text;
+using Deploy.Aws;
+using Deploy.Aws.Ecs;
+using Deploy.Aws.Logs;
+using Deploy.Engine;
+
+namespace Deploy.Delivery.Fargate;
+
+/// <summary>What to watch: the service and the deployment a deploy or rollback started.</summary>
+/// <param name="Cluster">The cluster.</param>
+/// <param name="Service">The service.</param>
+/// <param name="Target">The deployment.</param>
+/// <param name="StartedAt">When it started (the deployment's createdAt, server time): earlier service events are not shown.</param>
+/// <param name="Containers">The containers of the revision, for the log locations of failed ones.</param>
+public sealed record RolloutWatch(string Cluster, string Service, RolloutTarget Target, DateTimeOffset StartedAt, IReadOnlyList<ContainerDefinition> Containers);
+
+/// <summary>
+/// Waits for a rollout: polls DescribeServices from every 1 s up to every 5 s (back to 1 s whenever something moved),
+/// prints progress (running/desired, our new tasks' states, the service's events since the start, each once) and decides
+/// with <see cref="RolloutDecision"/>. Failure → <see cref="DeploymentFailedException"/> with the rollout's reason, the
+/// stopped tasks' reasons and exit codes and the failed containers' last log lines; timeout →
+/// <see cref="DeploymentTimeoutException"/> naming what is still pending.
+/// </summary>
+public sealed class RolloutWatcher(
+    EcsClient ecs,
+    LogsClient logs,
+    IBuildLog log,
+    TimeProvider? clock = null,
+    Func<TimeSpan, CancellationToken, Task>? delay = null)
+{
+    public static readonly TimeSpan FirstPoll = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(5);
+
+    /// <summary>Log lines shown per failed container.</summary>
+    public const int LogLines = 20;
+
+    private const int MaxStoppedTasks = 3;
+
+    private readonly TimeProvider clock = clock ?? TimeProvider.System;
+    private readonly Func<TimeSpan, CancellationToken, Task> delay = delay ?? ((d, ct) => Task.Delay(d, clock ?? TimeProvider.System, ct));
+
+    /// <summary>The poll interval after <paramref name="previous"/> when nothing moved: doubled, at most <see cref="MaxPoll"/>.</summary>
+    public static TimeSpan NextPoll(TimeSpan previous) => previous * 2 < MaxPoll ? previous * 2 : MaxPoll;
+
+    /// <summary>Waits until the rollout succeeds; throws when it fails or times out.</summary>
+    public async Task<RolloutVerdict> WaitAsync(RolloutWatch watch, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(watch);
+        var deadline = clock.GetUtcNow() + timeout;
+        var revision = RolloutDecision.Revision(watch.Target.TaskDefinitionArn);
+        var seenEvents = new HashSet<string>(StringComparer.Ordinal);
+        var taskStates = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? lastProgress = null;
+        var poll = FirstPoll;
+        log.Information($"Waiting for {watch.Service} to roll out {revision} (timeout {Describe(timeout)})");
+
+        while (true)
+        {
+            var response = await ecs.DescribeServicesAsync(
+                new DescribeServicesRequest { Cluster = watch.Cluster, Services = [watch.Service] }, cancellationToken);
+            var verdict = RolloutDecision.Evaluate(response, watch.Target);
+            var moved = ReportEvents(response, watch.StartedAt, seenEvents);
+            if (verdict.Summary != lastProgress)
+            {
+                log.Information($"{watch.Service}: {verdict.Summary}");
+                moved |= lastProgress is not null;
+                lastProgress = verdict.Summary;
+                if (verdict.State == RolloutState.InProgress)
+                {
+                    await ReportTasksAsync(watch, taskStates, cancellationToken);
+                }
+            }
+
+            switch (verdict.State)
+            {
+                case RolloutState.Succeeded:
+                    log.Information($"{watch.Service} runs {revision}: {verdict.Summary}");
+                    return verdict;
+                case RolloutState.Failed:
+                    throw new DeploymentFailedException(await DescribeFailureAsync(watch, verdict, cancellationToken));
+            }
+
+            var remaining = deadline - clock.GetUtcNow();
+            if (remaining <= TimeSpan.Zero)
+            {
+                throw new DeploymentTimeoutException(
+                    $"{watch.Service} did not finish rolling out {revision} within {Describe(timeout)}: {verdict.Summary}. "
+                    + "The rollout goes on in ECS; raise --timeout to wait longer, or run Rollback.");
+            }
+
+            poll = moved ? FirstPoll : poll;
+            await delay(poll < remaining ? poll : remaining, cancellationToken);
+            poll = NextPoll(poll);
+        }
+    }
+
+    /// <summary>Service events since the start, oldest first, each once; true when there was a new one.</summary>
+    private bool ReportEvents(DescribeServicesResponse response, DateTimeOffset startedAt, HashSet<string> seen)
+    {
+        var events = response.Services is { Count: > 0 } services ? services[0].Events ?? [] : [];
+        var fresh = events
+            .Where(e => e.Id is not null && e.CreatedAt >= startedAt && !seen.Contains(e.Id))
+            .OrderBy(e => e.CreatedAt)
+            .ToList();
+        foreach (var e in fresh)
+        {
+            seen.Add(e.Id!);
+            log.Information($"  {e.CreatedAt:HH:mm:ss} {e.Message}");
+        }
+
+        return fresh.Count > 0;
+    }
+
+    /// <summary>Our revision's tasks and their states, printed when a state changes.</summary>
+    private async Task ReportTasksAsync(RolloutWatch watch, Dictionary<string, string> states, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<EcsTask> tasks;
+        try
+        {
+            tasks = await TasksAsync(watch, "RUNNING", cancellationToken);
+        }
+        catch (AwsServiceException e)
+        {
+            // Progress detail only: the verdict comes from DescribeServices.
+            log.Debug($"Task states unavailable: {e.Message}");
+            return;
+        }
+
+        foreach (var task in tasks)
+        {
+            var state = task.LastStatus + (task.HealthStatus is { } health and not "UNKNOWN" ? $" ({health})" : "");
+            var id = TaskId(task.TaskArn);
+            if (!states.TryGetValue(id, out var before) || before != state)
+            {
+                states[id] = state;
+                log.Information($"  task {id}: {(before is null ? "" : before + " → ")}{state}");
+            }
+        }
+    }
+
+    private async Task<string> DescribeFailureAsync(RolloutWatch watch, RolloutVerdict verdict, CancellationToken cancellationToken)
+    {
+        var revision = RolloutDecision.Revision(watch.Target.TaskDefinitionArn);
+        var text = new StringBuilder($"Deployment of {revision} to {watch.Service} failed: {verdict.Summary}.");
+        IReadOnlyList<EcsTask> stopped;
+        try
+        {
+            stopped = [.. (await TasksAsync(watch, "STOPPED", cancellationToken))
+                .OrderByDescending(t => t.StoppedAt ?? t.CreatedAt)
+                .Take(MaxStoppedTasks)];
+        }
+        catch (AwsServiceException e)
+        {
+            return text.Append($"\n(stopped tasks unavailable: {e.Message})").ToString();
+        }
+
+        if (stopped.Count == 0)
+        {
+            return text.Append($"\nNo stopped tasks of {revision} were found.").ToString();
+        }
+
+        text.Append($"\nStopped tasks of {revision} (latest first):");
+        foreach (var task in stopped)
+        {
+            var id = TaskId(task.TaskArn);
+            text.Append($"\n  task {id}: {task.StoppedReason ?? "no stopped reason"}{(task.StopCode is { } code ? $" ({code})" : "")}");
+            var containers = task.Containers ?? [];
+            foreach (var container in containers)
+            {
+                text.Append($"\n    container {container.Name}: exit code {container.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}"
+                    + (container.Reason is { } reason ? $", {reason}" : ""));
+            }
+
+            var failed = containers.Where(c => c.ExitCode is not null and not 0 || c.Reason is not null).ToList();
+            foreach (var container in failed.Count > 0 ? failed : containers)
+            {
+                text.Append(await LastLinesAsync(watch, container.Name, id, cancellationToken));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    private async Task<string> LastLinesAsync(RolloutWatch watch, string? container, string taskId, CancellationToken cancellationToken)
+    {
+        var definition = watch.Containers.FirstOrDefault(c => c.Name == container);
+        var options = definition?.LogConfiguration is { LogDriver: "awslogs", Options: { } o } ? o : null;
+        if (container is null || options is null
+            || !options.TryGetValue("awslogs-group", out var group)
+            || !options.TryGetValue("awslogs-stream-prefix", out var prefix))
+        {
+            return $"\n    (no awslogs stream for container {container})";
+        }
+
+        var stream = $"{prefix}/{container}/{taskId}";
+        try
+        {
+            var events = await logs.GetLastEventsAsync(group, stream, LogLines, cancellationToken);
+            if (events.Count == 0)
+            {
+                return $"\n    log stream {group} {stream} is empty";
+            }
+
+            var lines = new StringBuilder($"\n    last {events.Count} log lines of {container} ({group} {stream}):");
+            foreach (var e in events)
+            {
+                lines.Append("\n      | ").Append(e.Message?.TrimEnd());
+            }
+
+            return lines.ToString();
+        }
+        catch (AwsServiceException e)
+        {
+            return $"\n    (log stream {group} {stream} unavailable: {e.Code})";
+        }
+    }
+
+    private async Task<IReadOnlyList<EcsTask>> TasksAsync(RolloutWatch watch, string desiredStatus, CancellationToken cancellationToken)
+    {
+        var listed = await ecs.ListTasksAsync(
+            new ListTasksRequest { Cluster = watch.Cluster, ServiceName = watch.Service, DesiredStatus = desiredStatus, MaxResults = 100 },
+            cancellationToken);
+        if (listed.TaskArns is not { Count: > 0 } arns)
+        {
+            return [];
+        }
+
+        var described = await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = watch.Cluster, Tasks = arns }, cancellationToken);
+        return [.. (described.Tasks ?? []).Where(t => t.TaskDefinitionArn == watch.Target.TaskDefinitionArn)];
+    }
+
+    private static string TaskId(string? taskArn) => taskArn is null ? "?" : taskArn[(taskArn.LastIndexOf('/') + 1)..];
+
+    private static string Describe(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0
+        ? $"{span.TotalMinutes:0} min"
+        : $"{span.TotalSeconds:0} s";
+}
