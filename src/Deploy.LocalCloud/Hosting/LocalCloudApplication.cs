@@ -1,9 +1,21 @@
 using System.Net;
 using Deploy.LocalCloud.Auth;
+using Deploy.LocalCloud.CloudFormation;
+using Deploy.LocalCloud.CloudFormation.Providers;
+using Deploy.LocalCloud.CodeBuild;
+using Deploy.LocalCloud.CodeCommit;
+using Deploy.LocalCloud.CodePipeline;
+using Deploy.LocalCloud.Docker;
+using Deploy.LocalCloud.Ec2;
 using Deploy.LocalCloud.Ecr;
+using Deploy.LocalCloud.Ecs;
+using Deploy.LocalCloud.Elb;
+using Deploy.LocalCloud.Events;
+using Deploy.LocalCloud.Iam;
 using Deploy.LocalCloud.Logs;
 using Deploy.LocalCloud.Protocols;
 using Deploy.LocalCloud.Registry;
+using Deploy.LocalCloud.S3;
 using Deploy.LocalCloud.Sts;
 
 namespace Deploy.LocalCloud.Hosting;
@@ -47,11 +59,61 @@ internal static class LocalCloudApplication
         services.AddSingleton<LogsStore>();
         services.AddSingleton<IJsonApiService, LogsService>();
 
+        // EC2 (default VPC), ELBv2 with loopback front ends, ECS running tasks as Docker containers.
+        services.AddSingleton<Ec2Store>();
+        services.AddSingleton<Ec2Service>();
+        services.AddSingleton<Ec2Endpoint>();
+        services.AddSingleton<IStartupFilter, Ec2StartupFilter>();
+        services.AddSingleton<ElbStore>();
+        services.AddSingleton<ElbTargets>();
+        services.AddSingleton<ElbRuntime>();
+        services.AddHostedService(provider => provider.GetRequiredService<ElbRuntime>());
+        services.AddSingleton<IQueryApiService, ElbService>();
+        services.AddSingleton<DockerEngine>();
+        services.AddSingleton<EcsStore>();
+        services.AddSingleton<EcsScheduler>();
+        services.AddHostedService(provider => provider.GetRequiredService<EcsScheduler>());
+        services.AddSingleton<IJsonApiService, EcsService>();
+        services.AddSingleton<IResourceProvider, EcsClusterProvider>();
+        services.AddSingleton<IResourceProvider, SecurityGroupProvider>();
+        services.AddSingleton<IResourceProvider, SecurityGroupIngressProvider>();
+        services.AddSingleton<IResourceProvider, LoadBalancerProvider>();
+        services.AddSingleton<IResourceProvider, TargetGroupProvider>();
+        services.AddSingleton<IResourceProvider, ListenerProvider>();
+
+        // CloudFormation and the services whose resources it deploys (see CloudFormation/README.md for providers).
+        services.AddSingleton<CloudFormationStore>();
+        services.AddSingleton<ResourceProviderRegistry>();
+        services.AddSingleton<StackPlanner>();
+        services.AddSingleton<StackEngine>();
+        services.AddSingleton<JsonServiceCalls>();
+        services.AddSingleton<IQueryApiService, CloudFormationService>();
+        services.AddSingleton<IamStore>();
+        services.AddSingleton<IQueryApiService, IamService>();
+        services.AddSingleton<S3Store>();
+        services.AddSingleton<S3Endpoint>();
+        services.AddCodeCommit(); // API, bare repositories, git endpoint (CodeCommit/CodeCommitRegistration.cs)
+        services.AddSingleton<IJsonApiService, CodeBuildService>();
+        services.AddSingleton<IJsonApiService, CodePipelineService>();
+        services.AddSingleton<IJsonApiService, EventsService>();
+        services.AddSingleton<IResourceProvider, EcrRepositoryProvider>();
+        services.AddSingleton<IResourceProvider, LogGroupProvider>();
+        services.AddSingleton<IResourceProvider, IamRoleProvider>();
+        services.AddSingleton<IResourceProvider, S3BucketProvider>();
+        services.AddSingleton<IResourceProvider, CodeCommitRepositoryProvider>();
+        services.AddSingleton<IResourceProvider, CodeBuildProjectProvider>();
+        services.AddSingleton<IResourceProvider, CodePipelineProvider>();
+        services.AddSingleton<IResourceProvider, EventsRuleProvider>();
+
         var app = builder.Build();
         app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
         app.Map("/v2", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.Map("/v2/{**path}", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
+        app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, ApiRouter router) => router.HandleAsync(context));
+        // S3 path style: every other path is /<bucket>[/<key>] (bucket names have 3+ characters, so never "v2").
+        // (An explicit pattern: the default fallback skips paths that look like files, and object keys often do.)
+        app.MapFallback("{**path}", (HttpContext context, S3Endpoint s3) => s3.HandleAsync(context));
         return app;
     }
 }

@@ -16,6 +16,16 @@ public sealed class BotocoreModel
         ["AmazonEC2ContainerRegistry_V20150921"] = "ecr/2015-09-21",
         ["Logs_20140328"] = "logs/2014-03-28",
         ["sts"] = "sts/2011-06-15",
+        ["AmazonEC2ContainerServiceV20141113"] = "ecs/2014-11-13",
+        ["elasticloadbalancing"] = "elbv2/2015-12-01",
+        ["ec2"] = "ec2/2016-11-15",
+        ["cloudformation"] = "cloudformation/2010-05-15",
+        ["iam"] = "iam/2010-05-08",
+        ["CodeCommit_20150413"] = "codecommit/2015-04-13",
+        ["CodeBuild_20161006"] = "codebuild/2016-10-06",
+        ["CodePipeline_20150709"] = "codepipeline/2015-07-09",
+        ["AWSEvents"] = "events/2015-10-07",
+        ["s3"] = "s3/2006-03-01",
     };
 
     private static readonly ConcurrentDictionary<string, BotocoreModel> Cache = new(StringComparer.Ordinal);

@@ -30,6 +30,12 @@ public static class BotocoreShapeValidator
 
         var problems = new List<string>();
         var operation = model.Operation(exchange.Operation);
+        if (exchange.Protocol == "rest-xml")
+        {
+            ValidateRestXml(model, operation, exchange, where, problems);
+            return problems;
+        }
+
         if (exchange.StatusCode == 200)
         {
             if (operation is null)
@@ -89,6 +95,42 @@ public static class BotocoreShapeValidator
         }
 
         return problems.Select(p => p.StartsWith(where, StringComparison.Ordinal) ? p : $"{where}: {p}");
+    }
+
+    /// <summary>
+    /// REST-XML (S3): the body is the output shape itself (or its payload member), rooted at any name; header-only
+    /// outputs and HEAD responses have no body. Errors are <c>&lt;Error&gt;&lt;Code/&gt;&lt;Message/&gt;</c>.
+    /// </summary>
+    private static void ValidateRestXml(BotocoreModel model, JsonObject? operation, ApiExchange exchange, string where, List<string> problems)
+    {
+        if (exchange.StatusCode >= 300)
+        {
+            if (exchange.ResponseBody.Length > 0)
+            {
+                var error = XDocument.Parse(exchange.ResponseBody).Root!;
+                var fields = error.Elements().Select(e => e.Name.LocalName).ToList();
+                Check(error.Name.LocalName == "Error" && fields.Contains("Code") && fields.Contains("Message"), problems, $"{where}: not an S3 <Error> with Code and Message");
+            }
+
+            return;
+        }
+
+        if (!Check(operation is not null, problems, $"{where}: operation unknown to botocore") || exchange.ResponseBody.Length == 0)
+        {
+            return;
+        }
+
+        var output = operation!["output"]?["shape"]?.GetValue<string>();
+        if (!Check(output is not null, problems, $"{where}: botocore expects no body"))
+        {
+            return;
+        }
+
+        var shape = model.Shape(output!);
+        var payload = shape["payload"]?.GetValue<string>();
+        var bodyShape = payload is null ? output! : shape["members"]![payload]!["shape"]!.GetValue<string>();
+        var root = XDocument.Parse(exchange.ResponseBody).Root!;
+        ValidateXml(model, root, bodyShape, root.Name.LocalName, problems);
     }
 
     private static List<string> ValidateErrorEnvelope(ApiExchange exchange, string where)
@@ -194,18 +236,24 @@ public static class BotocoreShapeValidator
         {
             case "structure":
                 var members = shape["members"]!.AsObject()
+                    .Where(m => m.Value!["location"] is null)
                     .ToDictionary(m => m.Value!["locationName"]?.GetValue<string>() ?? m.Key, m => m.Value!["shape"]!.GetValue<string>(), StringComparer.Ordinal);
                 foreach (var child in element.Elements())
                 {
                     if (Check(members.TryGetValue(child.Name.LocalName, out var memberShape), problems, $"{path}/{child.Name.LocalName}: not a member of {shapeName}"))
                     {
-                        ValidateXml(model, child, memberShape!, $"{path}/{child.Name.LocalName}", problems);
+                        // A flattened list (S3's Contents, CommonPrefixes) repeats its items directly, without a wrapper.
+                        var itemShape = model.Shape(memberShape!) is { } listShape && listShape["flattened"]?.GetValue<bool>() == true
+                            ? listShape["member"]!["shape"]!.GetValue<string>()
+                            : memberShape!;
+                        ValidateXml(model, child, itemShape, $"{path}/{child.Name.LocalName}", problems);
                     }
                 }
 
                 foreach (var required in shape["required"]?.AsArray().Select(r => r!.GetValue<string>()) ?? [])
                 {
-                    Check(element.Elements().Any(e => e.Name.LocalName == required), problems, $"{path}: required member {required} of {shapeName} missing");
+                    var elementName = shape["members"]![required]?["locationName"]?.GetValue<string>() ?? required;
+                    Check(element.Elements().Any(e => e.Name.LocalName == elementName), problems, $"{path}: required member {required} of {shapeName} missing");
                 }
 
                 break;

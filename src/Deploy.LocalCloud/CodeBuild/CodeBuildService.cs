@@ -1,0 +1,124 @@
+using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Protocols;
+using Deploy.LocalCloud.State;
+
+namespace Deploy.LocalCloud.CodeBuild;
+
+/// <summary>CodeBuild (JSON 1.1, <c>CodeBuild_20161006</c>), state only for now: projects (builds come later).</summary>
+internal sealed class CodeBuildService : IJsonApiService
+{
+    private static readonly string[] ProjectMembers =
+    [
+        "name", "description", "source", "secondarySources", "sourceVersion", "secondarySourceVersions", "artifacts", "secondaryArtifacts",
+        "cache", "environment", "serviceRole", "timeoutInMinutes", "queuedTimeoutInMinutes", "encryptionKey", "tags", "vpcConfig",
+        "logsConfig", "fileSystemLocations", "buildBatchConfig", "concurrentBuildLimit", "autoRetryLimit",
+    ];
+
+    private readonly JsonStateFile<NamedItemsState> file;
+    private readonly LocalCloudOptions options;
+    private readonly TimeProvider clock;
+    private readonly JsonOperations operations;
+
+    public CodeBuildService(LocalCloudOptions options, TimeProvider clock)
+    {
+        this.options = options;
+        this.clock = clock;
+        file = new JsonStateFile<NamedItemsState>(options.StateDirectory, "codebuild.json");
+        operations = new JsonOperations()
+            .Add("CreateProject", CreateProject)
+            .Add("UpdateProject", UpdateProject)
+            .Add("BatchGetProjects", BatchGetProjects)
+            .Add("DeleteProject", DeleteProject)
+            .Add("ListProjects", _ => new JsonObject { ["projects"] = new JsonArray(file.Read(s => s.Items.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode)k).ToArray())) });
+    }
+
+    public string TargetPrefix => "CodeBuild_20161006";
+
+    public string SigningName => "codebuild";
+
+    public JsonObject Handle(string operation, JsonObject request) => operations.Run(operation, request);
+
+    private JsonObject CreateProject(JsonObject request)
+    {
+        var name = request.RequiredString("name");
+        foreach (var member in new[] { "source", "artifacts", "environment" })
+        {
+            _ = request.OptionalObject(member) ?? throw AwsServiceException.Validation(member);
+        }
+
+        _ = request.RequiredString("serviceRole");
+        var now = Now;
+        var project = file.Update(state =>
+        {
+            if (state.Items.ContainsKey(name))
+            {
+                throw new AwsServiceException("ResourceAlreadyExistsException", $"Project already exists: {name}");
+            }
+
+            var project = Copy(request, new JsonObject());
+            project["arn"] = $"arn:aws:codebuild:{options.Region}:{options.AccountId}:project/{name}";
+            project["created"] = now;
+            project["lastModified"] = now;
+            project["timeoutInMinutes"] ??= 60;
+            project["queuedTimeoutInMinutes"] ??= 480;
+            project["projectVisibility"] = "PRIVATE";
+            state.Items[name] = project;
+            return project.DeepClone();
+        });
+        return new JsonObject { ["project"] = project };
+    }
+
+    private JsonObject UpdateProject(JsonObject request)
+    {
+        var name = request.RequiredString("name");
+        var now = Now;
+        var project = file.Update(state =>
+        {
+            var project = state.Items.GetValueOrDefault(name)
+                          ?? throw new AwsServiceException("ResourceNotFoundException", $"Project cannot be found: arn:aws:codebuild:{options.Region}:{options.AccountId}:project/{name}");
+            Copy(request, project);
+            project["lastModified"] = now;
+            return project.DeepClone();
+        });
+        return new JsonObject { ["project"] = project };
+    }
+
+    private JsonObject BatchGetProjects(JsonObject request)
+    {
+        var names = request.OptionalStringList("names");
+        if (names.Count == 0)
+        {
+            throw AwsServiceException.Validation("names");
+        }
+
+        return file.Read(state =>
+        {
+            var key = (string n) => n.StartsWith("arn:", StringComparison.Ordinal) ? n[(n.LastIndexOf('/') + 1)..] : n;
+            return new JsonObject
+            {
+                ["projects"] = new JsonArray(names.Where(n => state.Items.ContainsKey(key(n))).Select(n => (JsonNode)state.Items[key(n)].DeepClone()).ToArray()),
+                ["projectsNotFound"] = new JsonArray(names.Where(n => !state.Items.ContainsKey(key(n))).Select(n => (JsonNode)n).ToArray()),
+            };
+        });
+    }
+
+    private JsonObject DeleteProject(JsonObject request)
+    {
+        var name = request.RequiredString("name");
+        file.Update(state => state.Items.Remove(name));
+        return [];
+    }
+
+    private static JsonObject Copy(JsonObject request, JsonObject project)
+    {
+        foreach (var member in ProjectMembers.Where(request.ContainsKey))
+        {
+            project[member] = request[member]?.DeepClone();
+        }
+
+        return project;
+    }
+
+    private double Now => clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+}
