@@ -16,6 +16,12 @@ public sealed record TestCounts(int Passed, int Failed, int Skipped)
 /// </summary>
 public sealed class TestRunner(ToolRunner tools)
 {
+    /// <summary>Tests with this category disturb the whole machine (e.g. restart dockerd): they run alone, last.</summary>
+    public const string ExclusiveCategory = "Exclusive";
+
+    /// <summary>Set for the exclusive pass; such tests skip themselves without it, so a plain <c>dotnet test</c> is safe.</summary>
+    public const string ExclusiveVariable = "LOCAL_CLOUD_TESTS_RESTART_DOCKERD";
+
     public async Task<TestCounts> RunAsync(string rootDirectory, string solution, string resultsDirectory, string? filter, CancellationToken cancellationToken)
     {
         if (Directory.Exists(resultsDirectory))
@@ -24,27 +30,36 @@ public sealed class TestRunner(ToolRunner tools)
         }
 
         Directory.CreateDirectory(resultsDirectory);
-        var arguments = new List<string>
-        {
-            "test", solution, "--nologo",
-            "--logger", $"junit;LogFilePath={Path.Combine(resultsDirectory, "{assembly}.xml")};MethodFormat=Class;FailureBodyFormat=Verbose",
-            "--logger", "console;verbosity=minimal",
-        };
-        if (!string.IsNullOrWhiteSpace(filter))
-        {
-            arguments.AddRange(["--filter", filter]);
-        }
+        var user = string.IsNullOrWhiteSpace(filter) ? null : $"({filter})&";
+        // Test projects run in parallel; the exclusive ones would stop the others' containers, so they get a pass of their own.
+        var shared = await DotnetTestAsync(rootDirectory, solution, Path.Combine(resultsDirectory, "{assembly}.xml"),
+            $"{user}Category!={ExclusiveCategory}", new Dictionary<string, string?>(), cancellationToken);
+        var exclusive = await DotnetTestAsync(rootDirectory, solution, Path.Combine(resultsDirectory, "{assembly}.exclusive.xml"),
+            $"{user}Category={ExclusiveCategory}", new Dictionary<string, string?> { [ExclusiveVariable] = "1" }, cancellationToken);
 
-        var result = await tools.RunAsync("dotnet", arguments,
-            new ToolOptions { WorkingDirectory = rootDirectory, ThrowOnFailure = false }, cancellationToken);
         var counts = CountReports(resultsDirectory);
-        if (result.ExitCode != 0 && counts.Failed == 0)
+        if ((shared != 0 || exclusive != 0) && counts.Failed == 0)
         {
             // A build error or a crashed test host: there is no failed test to count, but the run failed.
-            throw new BuildFailedException($"dotnet test exited with code {result.ExitCode} before reporting a failed test (build error or crashed test host); see the output above.");
+            throw new BuildFailedException($"dotnet test exited with code {(shared != 0 ? shared : exclusive)} before reporting a failed test (build error or crashed test host); see the output above.");
         }
 
         return counts;
+    }
+
+    private async Task<int> DotnetTestAsync(
+        string rootDirectory, string solution, string reportPath, string filter, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+    {
+        string[] arguments =
+        [
+            "test", solution, "--nologo",
+            "--logger", $"junit;LogFilePath={reportPath};MethodFormat=Class;FailureBodyFormat=Verbose",
+            "--logger", "console;verbosity=minimal",
+            "--filter", filter,
+        ];
+        var result = await tools.RunAsync("dotnet", arguments,
+            new ToolOptions { WorkingDirectory = rootDirectory, ThrowOnFailure = false, Environment = environment }, cancellationToken);
+        return result.ExitCode;
     }
 
     /// <summary>Sums the testsuite counters of every JUnit report in the folder.</summary>

@@ -13,6 +13,7 @@ namespace Deploy.LocalCloud.Tests.Ecs;
 public sealed class DockerRestartTests
 {
     [RestartsDockerdFact]
+    [Trait("Category", "Exclusive")] // ./build.sh Test runs it alone, after every other test, with the variable set
     public async Task RESTARTS_DOCKERD_services_are_reconciled_back_to_their_desired_count_after_dockerd_restarts()
     {
         await using var cloud = await TestCloud.StartAsync();
