@@ -1,7 +1,14 @@
-// DescribeServices round-trips of Deploy.Aws's EcsClient against an endpoint (moto on loopback).
+// DescribeServices round-trips of Deploy.Aws's EcsClient against an endpoint (moto or the local cloud on loopback).
 // Usage: AwsLatency --endpoint URL [--calls 50] [--warmup 5] [--cluster bench] [--service web] [--setup]
-// --setup first creates the cluster, a task definition and the service. After the warm-up calls, prints the
-// duration of each timed call in milliseconds, one per line (bench/aws-latency.sh turns them into percentiles).
+//                   [--access-key testing] [--secret-key testing] [--region us-east-1]
+//                   [--concurrency C [--duration SECONDS]]
+// --setup first creates the cluster, a task definition and the service.
+// Default (no --concurrency): one client, sequential calls; after the warm-up calls, prints the duration of each timed
+// call in milliseconds, one per line (bench/aws-latency.sh turns them into percentiles).
+// --concurrency C: C clients (each its own session, so its own HTTP connection) call at the same time, each after its own
+// warm-up calls, until --calls calls were made in total or, with --duration, until that many seconds have passed.
+// Prints one summary line: clients=C calls=N errors=E seconds=S throughput=N/S p50= p90= p99= max= (ms, nearest rank).
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Amazon.Runtime;
@@ -9,13 +16,7 @@ using Deploy.Aws;
 using Deploy.Aws.Ecs;
 
 var options = Arguments.Parse(args);
-using var session = new AwsSession(new AwsSessionOptions
-{
-    Region = "us-east-1",
-    Credentials = new BasicAWSCredentials("testing", "testing"),
-    Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = options.Endpoint },
-    MaxAttempts = 1,
-});
+using var session = NewSession();
 var ecs = new EcsClient(session);
 
 if (options.Setup)
@@ -35,36 +36,114 @@ if (options.Setup)
     });
 }
 
+if (options.Concurrency > 0)
+{
+    return await ConcurrentAsync();
+}
+
 for (var i = 0; i < options.Warmup; i++)
 {
-    await DescribeAsync();
+    await DescribeAsync(ecs);
 }
 
 var timings = new double[options.Calls];
 for (var i = 0; i < options.Calls; i++)
 {
     var started = Stopwatch.GetTimestamp();
-    await DescribeAsync();
+    await DescribeAsync(ecs);
     timings[i] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
 }
 
 Console.Out.Write(string.Concat(timings.Select(t => t.ToString("F3", CultureInfo.InvariantCulture) + "\n")));
 return 0;
 
-async Task DescribeAsync()
+AwsSession NewSession() => new(new AwsSessionOptions
 {
-    var service = await ecs.DescribeServiceAsync(options.Cluster, options.Service);
+    Region = options.Region,
+    Credentials = new BasicAWSCredentials(options.AccessKey, options.SecretKey),
+    Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = options.Endpoint },
+    MaxAttempts = 1,
+});
+
+async Task DescribeAsync(EcsClient client)
+{
+    var service = await client.DescribeServiceAsync(options.Cluster, options.Service);
     if (service?.ServiceName != options.Service)
     {
         throw new InvalidOperationException($"DescribeServices did not return service '{options.Service}' in cluster '{options.Cluster}'.");
     }
 }
 
-internal sealed record Arguments(string Endpoint, int Calls, int Warmup, string Cluster, string Service, bool Setup)
+// C clients at once; failed calls are counted (and the first one reported), not retried, and not in the percentiles.
+async Task<int> ConcurrentAsync()
+{
+    var sessions = Enumerable.Range(0, options.Concurrency).Select(_ => NewSession()).ToList();
+    try
+    {
+        var clients = sessions.Select(s => new EcsClient(s)).ToList();
+        await Task.WhenAll(clients.Select(async client =>
+        {
+            for (var i = 0; i < options.Warmup; i++)
+            {
+                await DescribeAsync(client);
+            }
+        }));
+
+        var timed = new ConcurrentBag<double>();
+        var errors = 0;
+        var issued = 0;
+        string? firstError = null;
+        var deadline = options.Duration > 0 ? TimeSpan.FromSeconds(options.Duration) : Timeout.InfiniteTimeSpan;
+        var started = Stopwatch.GetTimestamp();
+        bool More() => options.Duration > 0
+            ? Stopwatch.GetElapsedTime(started) < deadline
+            : Interlocked.Increment(ref issued) <= options.Calls;
+
+        await Task.WhenAll(clients.Select(client => Task.Run(async () =>
+        {
+            while (More())
+            {
+                var callStarted = Stopwatch.GetTimestamp();
+                try
+                {
+                    await DescribeAsync(client);
+                    timed.Add(Stopwatch.GetElapsedTime(callStarted).TotalMilliseconds);
+                }
+                catch (Exception e) when (e is AwsServiceException or HttpRequestException or InvalidOperationException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref firstError, e.Message, null);
+                }
+            }
+        })));
+        var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+
+        var sorted = timed.Order().ToArray();
+        double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
+        string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+        if (firstError is not null)
+        {
+            Console.Error.WriteLine($"{errors} calls failed; first: {firstError}");
+        }
+
+        Console.Out.WriteLine(
+            $"clients={options.Concurrency} calls={sorted.Length} errors={errors} seconds={F(seconds)} throughput={F(sorted.Length / seconds)} " +
+            $"p50={F(Percentile(0.50))} p90={F(Percentile(0.90))} p99={F(Percentile(0.99))} max={F(sorted.Length == 0 ? double.NaN : sorted[^1])}");
+        return errors == 0 ? 0 : 2;
+    }
+    finally
+    {
+        sessions.ForEach(s => s.Dispose());
+    }
+}
+
+internal sealed record Arguments(
+    string Endpoint, int Calls, int Warmup, string Cluster, string Service, bool Setup,
+    string AccessKey, string SecretKey, string Region, int Concurrency, double Duration)
 {
     public static Arguments Parse(string[] args)
     {
-        var parsed = new Arguments(string.Empty, 50, 5, "bench", "web", false);
+        var parsed = new Arguments(string.Empty, 50, 5, "bench", "web", false, "testing", "testing", "us-east-1", 0, 0);
         for (var i = 0; i < args.Length; i++)
         {
             parsed = args[i] switch
@@ -75,11 +154,23 @@ internal sealed record Arguments(string Endpoint, int Calls, int Warmup, string 
                 "--cluster" => parsed with { Cluster = Value(args, ++i) },
                 "--service" => parsed with { Service = Value(args, ++i) },
                 "--setup" => parsed with { Setup = true },
+                "--access-key" => parsed with { AccessKey = Value(args, ++i) },
+                "--secret-key" => parsed with { SecretKey = Value(args, ++i) },
+                "--region" => parsed with { Region = Value(args, ++i) },
+                "--concurrency" => parsed with { Concurrency = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) },
+                "--duration" => parsed with { Duration = double.Parse(Value(args, ++i), CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
         }
 
-        return parsed.Endpoint.Length > 0 ? parsed : throw new ArgumentException("--endpoint URL is required.");
+        if (parsed.Endpoint.Length == 0)
+        {
+            throw new ArgumentException("--endpoint URL is required.");
+        }
+
+        return parsed.Concurrency >= 0 && parsed.Duration >= 0 && parsed.Calls >= 0 && parsed.Warmup >= 0
+            ? parsed
+            : throw new ArgumentException("--concurrency, --duration, --calls and --warmup cannot be negative.");
     }
 
     private static string Value(string[] args, int index) =>

@@ -1,0 +1,330 @@
+#!/usr/bin/env bash
+# Local cloud performance (issue 4, "Performance"), measured in one run against a local cloud of its own:
+#   1. memory: VmRSS of the local cloud process after start-up + ~5 s idle, after the rollout, after the latency run
+#      (and VmHWM, the peak), from /proc/<pid>/status;
+#   2. UpdateService -> COMPLETED for a 2-task Fargate service behind a load balancer (ELBv2 through the aws CLI):
+#      a tiny offline web image (docker import: busybox-static + /www/health, `busybox httpd`), v1 and v2 pushed to
+#      the local registry, container healthCheck `wget -q -O- http://127.0.0.1:8080/health || exit 1` (interval 5,
+#      retries 2); the service is created on v1 and waited for COMPLETED, then `update-service` to v2 is timed until
+#      the PRIMARY deployment's rolloutState is COMPLETED. Broken down per new task from DescribeTasks
+#      (createdAt, pullStartedAt, pullStoppedAt, startedAt), the first poll that saw healthStatus HEALTHY (DescribeTasks
+#      has no "became healthy" time), and, for reference, the local cloud's own containerHealthyAt/healthyAt read
+#      from its state file (ecs.json in our temp state dir; not an API field).
+#      Polling is one botocore client in one python process (every 0.2 s), not aws CLI processes, to keep the
+#      observer's CPU cost low. The images are removed from the local Docker after the push, so the task's pull
+#      really downloads the layer from the local registry (~1 MB).
+#   3. API latency: DescribeServices on that service from 20 concurrent clients (bench/AwsLatency --concurrency,
+#      each client its own connection) for ~10 s: p50/p90/p99/max and throughput.
+# Usage: bench/local-cloud.sh [latency-seconds] [clients]   (defaults 10 and 20; needs docker, aws CLI, jq, curl,
+#        python3 with botocore, a static busybox at /bin/busybox or $BUSYBOX)
+# Knobs: TG_INTERVAL (target group health check interval, default 5 s: AWS's minimum; the sample platform uses 15)
+#        TG_HEALTHY (healthy threshold, default 2, as the sample platform)
+#        STOP_TIMEOUT (the container's stopTimeout in seconds; default unset = 30 s. `busybox httpd` as PID 1 ignores
+#        SIGTERM, so each old task waits the whole stopTimeout for SIGKILL, which the rollout's COMPLETED waits for).
+# Everything it starts (the local cloud, its containers, images, load balancer ports, temp dirs) is removed on exit,
+# also on failure or Ctrl-C. Every wait is bounded.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+latency_seconds="${1:-10}"
+clients="${2:-20}"
+tg_interval="${TG_INTERVAL:-5}"
+tg_healthy="${TG_HEALTHY:-2}"
+stop_timeout="${STOP_TIMEOUT:-}"
+busybox="${BUSYBOX:-/bin/busybox}"
+region=us-east-1
+access_key=local
+secret_key=localsecret
+
+for tool in docker aws jq curl python3 dotnet; do
+  command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
+done
+file -L "$busybox" 2>/dev/null | grep -q 'statically linked' || { echo "$busybox is not a static busybox (set BUSYBOX)" >&2; exit 1; }
+
+id="lcbench-$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+cluster="$id" service=web repo="$id" family="$id"
+work=$(mktemp -d)
+state="$work/state"
+export DOCKER_CONFIG="$work/docker" # docker login writes here, not into ~/.docker
+mkdir -p "$DOCKER_CONFIG" "$state"
+cloud_pid=""
+events_pid=""
+registry=""
+
+cleanup() {
+  set +e
+  [[ -n "$events_pid" ]] && kill "$events_pid" 2>/dev/null && wait "$events_pid" 2>/dev/null
+  if [[ -n "$cloud_pid" ]] && kill -0 "$cloud_pid" 2>/dev/null; then
+    kill -TERM "$cloud_pid" 2>/dev/null
+    for _ in $(seq 1 50); do kill -0 "$cloud_pid" 2>/dev/null || break; sleep 0.2; done
+    kill -KILL "$cloud_pid" 2>/dev/null
+    wait "$cloud_pid" 2>/dev/null
+  fi
+  # Task containers outlive the local cloud by design (it adopts them on restart): remove ours.
+  mapfile -t containers < <(docker ps -aq --filter label=deploy.local-cloud --filter "name=^ecs-$family-" 2>/dev/null)
+  ((${#containers[@]} > 0)) && docker rm -f "${containers[@]}" >/dev/null 2>&1
+  mapfile -t images < <(docker images --format '{{.Repository}}:{{.Tag}}' 2>/dev/null | grep -E "(^|/)$repo:" )
+  ((${#images[@]} > 0)) && docker rmi -f "${images[@]}" >/dev/null 2>&1
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+now() { date +%s.%N; }
+rss() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; } # kB
+mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+
+echo "building the local cloud and bench/AwsLatency (Release)..." >&2
+timeout 600 dotnet build src/Deploy.LocalCloud/Deploy.LocalCloud.csproj -c Release -nologo -v q >"$work/build.log" 2>&1 \
+  || { tail -30 "$work/build.log" >&2; exit 1; }
+timeout 600 dotnet build bench/AwsLatency/AwsLatency.csproj -c Release -nologo -v q >"$work/build.log" 2>&1 \
+  || { tail -30 "$work/build.log" >&2; exit 1; }
+cloud_dll=src/Deploy.LocalCloud/bin/Release/net10.0/Deploy.LocalCloud.dll
+latency_dll=bench/AwsLatency/bin/Release/net10.0/AwsLatency.dll
+
+# The compiled dll, not `dotnet run`: then $! is the local cloud itself (what we measure), not the dotnet CLI.
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+endpoint="http://127.0.0.1:$port"
+registry="127.0.0.1:$port"
+start=$(now)
+dotnet "$cloud_dll" --port "$port" --state-dir "$state" --region "$region" --access-key "$access_key" --secret-key "$secret_key" \
+  >"$work/cloud.log" 2>&1 &
+cloud_pid=$!
+ready=""
+for _ in $(seq 1 600); do
+  if curl -fsS -o /dev/null "$endpoint/health" 2>/dev/null; then ready=$(now); break; fi
+  kill -0 "$cloud_pid" 2>/dev/null || { cat "$work/cloud.log" >&2; echo "the local cloud exited" >&2; exit 1; }
+  sleep 0.1
+done
+[[ -n "$ready" ]] || { cat "$work/cloud.log" >&2; echo "no /health after 60 s" >&2; exit 1; }
+startup=$(awk -v a="$start" -v b="$ready" 'BEGIN { printf "%.2f", b - a }')
+rss_ready=$(rss "$cloud_pid" VmRSS)
+sleep 5
+rss_idle=$(rss "$cloud_pid" VmRSS)
+echo "local cloud pid $cloud_pid on $endpoint, /health after ${startup} s, idle RSS $(mib "$rss_idle") MiB" >&2
+
+export AWS_ACCESS_KEY_ID="$access_key" AWS_SECRET_ACCESS_KEY="$secret_key" AWS_DEFAULT_REGION="$region" AWS_REGION="$region"
+export AWS_ENDPOINT_URL="$endpoint" AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_PAGER=""
+awsj() { timeout 120 aws --output json "$@"; }
+
+echo "making the web image (v1, v2) offline and pushing it..." >&2
+for version in v1 v2; do
+  root="$work/image-$version"
+  mkdir -p "$root/bin" "$root/www"
+  cp "$busybox" "$root/bin/busybox"
+  for applet in sh wget httpd; do ln -s busybox "$root/bin/$applet"; done
+  echo "ok $version" >"$root/www/health"
+  echo "<h1>$id $version</h1>" >"$root/www/index.html"
+  tar -C "$root" -cf - . | timeout 120 docker import \
+    --change 'ENV PATH=/bin' --change 'CMD ["busybox","httpd","-f","-p","8080","-h","/www"]' - "$repo:$version" >/dev/null
+done
+awsj ecr create-repository --repository-name "$repo" >/dev/null
+awsj ecr get-login-password | timeout 60 docker login --username AWS --password-stdin "$registry" >/dev/null 2>&1
+for version in v1 v2; do
+  docker tag "$repo:$version" "$registry/$repo:$version"
+  timeout 120 docker push -q "$registry/$repo:$version" >/dev/null
+done
+# Gone from the local Docker: the tasks' pulls fetch the layer from the registry (a real pull).
+docker rmi "$repo:v1" "$repo:v2" "$registry/$repo:v1" "$registry/$repo:v2" >/dev/null
+
+echo "cluster, load balancer, task definitions, service on v1..." >&2
+awsj ecs create-cluster --cluster-name "$cluster" >/dev/null
+vpc=$(awsj ec2 describe-vpcs --filters Name=is-default,Values=true | jq -r '.Vpcs[0].VpcId')
+mapfile -t subnets < <(awsj ec2 describe-subnets --filters "Name=vpc-id,Values=$vpc" | jq -r '.Subnets[].SubnetId')
+sg=$(awsj ec2 describe-security-groups --filters "Name=vpc-id,Values=$vpc" Name=group-name,Values=default | jq -r '.SecurityGroups[0].GroupId')
+lb_json=$(awsj elbv2 create-load-balancer --name "$id" --type application --scheme internet-facing \
+  --subnets "${subnets[@]:0:2}" --security-groups "$sg")
+lb_arn=$(jq -r '.LoadBalancers[0].LoadBalancerArn' <<<"$lb_json")
+lb_dns=$(jq -r '.LoadBalancers[0].DNSName' <<<"$lb_json")
+tg_arn=$(awsj elbv2 create-target-group --name "$id" --protocol HTTP --port 8080 --vpc-id "$vpc" --target-type ip \
+  --health-check-path /health --health-check-interval-seconds "$tg_interval" --health-check-timeout-seconds 2 \
+  --healthy-threshold-count "$tg_healthy" --unhealthy-threshold-count 3 --matcher HttpCode=200 | jq -r '.TargetGroups[0].TargetGroupArn')
+awsj elbv2 create-listener --load-balancer-arn "$lb_arn" --protocol HTTP --port 80 \
+  --default-actions "Type=forward,TargetGroupArn=$tg_arn" >/dev/null
+
+register() { # version -> task definition ARN
+  jq -n --arg family "$family" --arg image "$registry/$repo:$1" --arg stop "$stop_timeout" '{
+    family: $family, networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512",
+    containerDefinitions: [{
+      name: "web", image: $image, essential: true,
+      portMappings: [{ containerPort: 8080, protocol: "tcp" }],
+      healthCheck: { command: ["CMD-SHELL", "wget -q -O- http://127.0.0.1:8080/health || exit 1"], interval: 5, timeout: 2, retries: 2 }
+    } + (if $stop == "" then {} else { stopTimeout: ($stop | tonumber) } end)]
+  }' >"$work/taskdef-$1.json"
+  awsj ecs register-task-definition --cli-input-json "file://$work/taskdef-$1.json" | jq -r '.taskDefinition.taskDefinitionArn'
+}
+td_v1=$(register v1)
+td_v2=$(register v2)
+network="awsvpcConfiguration={subnets=[${subnets[0]}],securityGroups=[$sg],assignPublicIp=ENABLED}"
+awsj ecs create-service --cluster "$cluster" --service-name "$service" --task-definition "$td_v1" --desired-count 2 \
+  --launch-type FARGATE --network-configuration "$network" --health-check-grace-period-seconds 60 \
+  --deployment-configuration 'maximumPercent=200,minimumHealthyPercent=100,deploymentCircuitBreaker={enable=true,rollback=true}' \
+  --load-balancers "targetGroupArn=$tg_arn,containerName=web,containerPort=8080" >/dev/null
+
+# The poller: update-service (when asked) and DescribeServices/ListTasks/DescribeTasks every 0.2 s until the PRIMARY
+# deployment is COMPLETED (or FAILED, or the deadline). Prints JSON: times as epoch seconds.
+poll() { # task-definition-to-update-to|"" deadline-seconds
+  timeout $(($2 + 30)) python3 - "$cluster" "$service" "$1" "$2" "$state/ecs.json" <<'PY'
+import json, sys, time
+import botocore.session
+
+cluster, service, update_to, deadline, state_file = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), sys.argv[5]
+ecs = botocore.session.get_session().create_client("ecs")  # endpoint, region, keys from the AWS_* variables
+ts = lambda d: d.timestamp() if d is not None else None
+out = {"tasks": {}, "polls": 0}
+out["t0"] = time.time()
+if update_to:
+    ecs.update_service(cluster=cluster, service=service, taskDefinition=update_to)
+    out["update_returned"] = time.time()
+primary = None
+while time.time() - out["t0"] < deadline:
+    svc = ecs.describe_services(cluster=cluster, services=[service])["services"][0]
+    seen = time.time()
+    out["polls"] += 1
+    primary = next(d for d in svc["deployments"] if d["status"] == "PRIMARY")
+    arns = ecs.list_tasks(cluster=cluster, serviceName=service)["taskArns"]
+    tasks = ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []
+    seen = time.time()
+    stopped = ecs.list_tasks(cluster=cluster, serviceName=service, desiredStatus="STOPPED")["taskArns"]
+    for t in ecs.describe_tasks(cluster=cluster, tasks=stopped)["tasks"] if stopped else []:
+        if update_to and t["taskDefinitionArn"] != primary["taskDefinition"] and t["createdAt"].timestamp() < out["t0"]:
+            out.setdefault("old", {})[t["taskArn"]] = {
+                "stoppingAt": ts(t.get("stoppingAt")), "stoppedAt": ts(t.get("stoppedAt")),
+                "exitCode": t["containers"][0].get("exitCode"), "stopCode": t.get("stopCode")}
+    for t in tasks:
+        if t["taskDefinitionArn"] != primary["taskDefinition"]:
+            continue
+        r = out["tasks"].setdefault(t["taskArn"], {"firstHealthyPoll": None})
+        for k in ("createdAt", "pullStartedAt", "pullStoppedAt", "startedAt"):
+            r[k] = ts(t.get(k))
+        if t.get("healthStatus") == "HEALTHY" and r["firstHealthyPoll"] is None:
+            r["firstHealthyPoll"] = seen
+    if primary["rolloutState"] in ("COMPLETED", "FAILED"):
+        out["completedPoll"] = seen
+        break
+    time.sleep(0.2)
+out["rolloutState"] = primary and primary["rolloutState"]
+out["deployment"] = primary and primary["id"]
+svc = ecs.describe_services(cluster=cluster, services=[service])["services"][0]
+done = [e for e in svc["events"] if primary and f"(deployment {primary['id']}) deployment completed." in e["message"]]
+out["completedEvent"] = ts(done[0]["createdAt"]) if done else None
+# The local cloud's own health times (state file of our instance; not exposed by the API).
+with open(state_file) as f:
+    state = json.load(f)
+def walk(node):
+    if isinstance(node, dict):
+        if node.get("arn") in out["tasks"]:
+            yield node
+        for v in node.values():
+            yield from walk(v)
+    elif isinstance(node, list):
+        for v in node:
+            yield from walk(v)
+from datetime import datetime
+for rec in walk(state):
+    for k in ("containerHealthyAt", "healthyAt"):
+        v = rec.get(k)
+        out["tasks"][rec["arn"]][k] = datetime.fromisoformat(v).timestamp() if v else None
+print(json.dumps(out))
+PY
+}
+
+echo "waiting for the v1 deployment to complete..." >&2
+poll "" 300 >"$work/v1.json"
+[[ $(jq -r .rolloutState "$work/v1.json") == COMPLETED ]] || { jq . "$work/v1.json" >&2; echo "v1 did not complete" >&2; exit 1; }
+curl -fsS --max-time 5 "http://$lb_dns/health" | grep -q 'ok v1' || { echo "the load balancer does not serve v1" >&2; exit 1; }
+rss_v1=$(rss "$cloud_pid" VmRSS)
+
+echo "timing update-service to v2 until the PRIMARY deployment is COMPLETED..." >&2
+# Docker's own record of our containers during the rollout: who got which signal when (SIGTERM -> SIGKILL after the
+# stopTimeout), and whether anything outside the local cloud removed them (other users of this Docker Engine).
+docker events --filter type=container --filter label=deploy.local-cloud \
+  --format '{{.TimeNano}} {{.Action}} {{.Actor.Attributes.name}} {{.Actor.Attributes.signal}}' >"$work/events.txt" 2>&1 &
+events_pid=$!
+poll "$td_v2" 300 >"$work/v2.json"
+sleep 1
+kill "$events_pid" 2>/dev/null || true
+wait "$events_pid" 2>/dev/null || true
+events_pid=""
+[[ $(jq -r .rolloutState "$work/v2.json") == COMPLETED ]] || { jq . "$work/v2.json" >&2; echo "v2 did not complete" >&2; exit 1; }
+curl -fsS --max-time 5 "http://$lb_dns/health" | grep -q 'ok v2' || { echo "the load balancer does not serve v2" >&2; exit 1; }
+rss_rollout=$(rss "$cloud_pid" VmRSS)
+
+echo "DescribeServices: $clients clients for ${latency_seconds} s..." >&2
+latency_rc=0
+timeout $((latency_seconds + 120)) dotnet "$latency_dll" --endpoint "$endpoint" --access-key "$access_key" --secret-key "$secret_key" \
+  --region "$region" --cluster "$cluster" --service "$service" --concurrency "$clients" --duration "$latency_seconds" --warmup 5 \
+  >"$work/latency.txt" || latency_rc=$?
+latency=$(cat "$work/latency.txt")
+field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $latency"; }
+sleep 5
+rss_after=$(rss "$cloud_pid" VmRSS)
+hwm=$(rss "$cloud_pid" VmHWM)
+
+# Figures.
+echo
+echo "== UpdateService v1 -> v2, 2 tasks behind a load balancer: seconds after the update-service call =="
+jq -r '
+  def s(a; b): if a != null and b != null then ((b - a) * 100 | round) / 100 | tostring else "n/a" end;
+  .t0 as $t0 |
+  (["new task", "created", "provision", "pull", "start", "healthy(poll)", "healthy(state)", "target-healthy(state)", "at-healthy(poll)"] | @tsv),
+  (.tasks | to_entries[] | .value as $t | [
+    (.key | split("/") | last | .[0:8]),
+    s($t0; $t.createdAt),
+    s($t.createdAt; $t.pullStartedAt),
+    s($t.pullStartedAt; $t.pullStoppedAt),
+    s($t.pullStoppedAt; $t.startedAt),
+    s($t.startedAt; $t.firstHealthyPoll),
+    s($t.startedAt; $t.containerHealthyAt),
+    s($t.containerHealthyAt; $t.healthyAt),
+    s($t0; $t.firstHealthyPoll)
+  ] | @tsv)' "$work/v2.json" | column -t -s $'\t'
+echo
+jq -r '
+  def s(a; b): if a != null and b != null then ((b - a) * 100 | round) / 100 | tostring else "n/a" end;
+  .t0 as $t0 |
+  (["old task", "stopping(drain) at", "stopped at", "drain+stop", "exit code"] | @tsv),
+  ((.old // {}) | to_entries[] | .value as $t | [
+    (.key | split("/") | last | .[0:8]), s($t0; $t.stoppingAt), s($t0; $t.stoppedAt), s($t.stoppingAt; $t.stoppedAt), ($t.exitCode | tostring)
+  ] | @tsv)' "$work/v2.json" | column -t -s $'\t'
+echo
+jq -r '
+  def s(a; b): if a != null and b != null then ((b - a) * 100 | round) / 100 | tostring else "n/a" end;
+  .t0 as $t0 | ([.tasks[].healthyAt] | max) as $h | ([.tasks[].firstHealthyPoll] | max) as $hp |
+  "update-service call returned|\(s($t0; .update_returned))",
+  "last new task container HEALTHY (first poll)|\(s($t0; $hp))",
+  "last new task healthy incl. target group (state)|\(s($t0; $h))",
+  "\"deployment completed.\" event|\(s($t0; .completedEvent))",
+  "PRIMARY rolloutState COMPLETED (first poll)|\(s($t0; .completedPoll))",
+  "polls (0.2 s apart, 3 calls each)|\(.polls)"' "$work/v2.json" | column -t -s '|'
+echo
+echo "docker events of our containers during the rollout (s after update-service; create/start/healthy/kill+signal/die/destroy):"
+t0=$(jq -r .t0 "$work/v2.json")
+awk -v t0="$t0" -v prefix="ecs-$family-" '
+  $2 == "health_status:" { $2 = "healthy"; if ($3 != "healthy") next; $3 = $4 }
+  index($3, prefix) == 1 && $2 ~ /^(create|start|healthy|kill|die|destroy)$/ {
+    name = $3; sub(/^ecs-[^ ]*-web-/, "", name)
+    printf "  %7.2f  %-8s %s %s\n", $1 / 1e9 - t0, $2, substr(name, 1, 8), ($2 == "kill" ? "signal " $4 : "") }' "$work/events.txt"
+new_tasks=$(jq '.tasks | length' "$work/v2.json")
+if ((new_tasks != 2)) || jq -e '[.old[]?.exitCode] | any(. == null)' "$work/v2.json" >/dev/null; then
+  echo "WARNING: $new_tasks new tasks for 2 desired, or an old task without exit code: containers were stopped or removed outside"
+  echo "         the scheduler's plan (see the docker events above: a SIGKILL without a SIGTERM first is not the local cloud's stop)."
+fi
+echo
+echo "== API and memory =="
+{
+  echo "measure|value"
+  echo "local cloud start -> /health answers|${startup} s"
+  echo "RSS at /health|$(mib "$rss_ready") MiB"
+  echo "RSS idle (5 s after start-up)|$(mib "$rss_idle") MiB"
+  echo "RSS after the v1 service is COMPLETED|$(mib "$rss_v1") MiB"
+  echo "RSS after the v2 rollout|$(mib "$rss_rollout") MiB"
+  echo "RSS after the latency run (+5 s)|$(mib "$rss_after") MiB"
+  echo "peak RSS (VmHWM)|$(mib "$hwm") MiB"
+  echo "DescribeServices clients x seconds|$(field clients) x $(field seconds) s (rc $latency_rc, errors $(field errors))"
+  echo "DescribeServices calls, throughput|$(field calls), $(field throughput) calls/s"
+  echo "DescribeServices p50 / p90 / p99 / max|$(field p50) / $(field p90) / $(field p99) / $(field max) ms"
+} | column -t -s '|'
+echo
+echo "$(aws --version 2>&1); dotnet $(dotnet --version); docker $(docker version --format '{{.Server.Version}}'); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "target group health check: interval ${tg_interval} s, healthy threshold ${tg_healthy}; container health check: interval 5 s, retries 2; stopTimeout ${stop_timeout:-30 (default)} s"
