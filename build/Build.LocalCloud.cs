@@ -9,9 +9,10 @@ internal sealed partial class Build
     [Parameter("Loopback port of the local cloud (image URIs contain it, so keep it fixed)")]
     readonly int LocalCloudPort = 4566;
 
-    LocalCloudLauncher LocalCloudLauncher => new(
-        new LocalCloudSettings { RootDirectory = RootDirectory, WorkDirectory = Path.Combine(TemporaryDirectory, "local-cloud"), Port = LocalCloudPort },
-        Tools, Log);
+    LocalCloudSettings LocalCloudSettings =>
+        new() { RootDirectory = RootDirectory, WorkDirectory = Path.Combine(TemporaryDirectory, "local-cloud"), Port = LocalCloudPort };
+
+    LocalCloudLauncher LocalCloudLauncher => new(LocalCloudSettings, Tools, Log);
 
     /// <summary>The dotnet host running this build, reused to compile and run the local cloud.</summary>
     static string DotnetHost => System.Environment.ProcessPath ?? "dotnet";
@@ -33,7 +34,7 @@ internal sealed partial class Build
         .Executes(async ct =>
         {
             var stopped = await LocalCloudLauncher.StopAsync(ct);
-            var removed = await LocalCloudContainers.RemoveAllAsync(DockerEngine.Endpoint(Environment), ct);
+            var removed = await LocalCloudContainers.RemoveAllAsync(DockerEngine.Endpoint(Environment), LocalCloudSettings.StateDirectory, ct);
             Note($"{(stopped ? "stopped" : "was not running")}, {removed} container(s) removed");
         });
 }

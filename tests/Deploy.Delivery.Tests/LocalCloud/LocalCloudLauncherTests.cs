@@ -61,6 +61,16 @@ public sealed class LocalCloudLauncherTests : IDisposable
         Assert.Contains($"Port {port} already answers /health but not as our local cloud", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Containers_are_matched_by_the_same_owner_label_the_local_cloud_writes()
+    {
+        // The local cloud labels its containers with the first 16 hex digits of SHA-256 over its full state directory.
+        var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("/srv/state"u8))[..16];
+
+        Assert.Equal(expected, LocalCloudContainers.OwnerValue("/srv/state/"));
+        Assert.NotEqual(LocalCloudContainers.OwnerValue("/srv/other"), LocalCloudContainers.OwnerValue("/srv/state"));
+    }
+
     private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     private static int FreePort()
