@@ -55,7 +55,7 @@ public static class RolloutDecision
         {
             return new(RolloutState.Failed, primary?.TaskDefinition == target.TaskDefinitionArn
                 ? $"deployment {target.DeploymentId} of {revision} was replaced by deployment {primary.Id}"
-                : $"deployment {target.DeploymentId ?? "of " + revision} is gone; the PRIMARY deployment runs {Revision(primary?.TaskDefinition)} (rolled back or replaced)", null);
+                : $"deployment {target.DeploymentId ?? "of " + revision} is gone; the PRIMARY deployment runs {Revision(primary?.TaskDefinition)} (rolled back or replaced){FailureEvent(service, target.DeploymentId)}", null);
         }
 
         if (ours.RolloutState == "FAILED")
@@ -98,6 +98,16 @@ public static class RolloutDecision
 
         return new(RolloutState.InProgress, pending, ours);
     }
+
+    /// <summary>
+    /// A rollback can finish between two polls, removing our deployment from the response; the service event
+    /// "deployment ... deployment failed: ..." is then the only place left that says why.
+    /// </summary>
+    private static string FailureEvent(EcsService service, string? deploymentId) =>
+        deploymentId is not null
+        && service.Events?.FirstOrDefault(e => e.Message is { } m && m.Contains(deploymentId, StringComparison.Ordinal) && m.Contains("deployment failed", StringComparison.Ordinal))?.Message is { } failed
+            ? "; service event: " + failed.TrimEnd('.', ' ')
+            : "";
 
     /// <summary><c>family:revision</c> of a task definition ARN (the ARN itself when it has another form).</summary>
     public static string Revision(string? taskDefinitionArn)

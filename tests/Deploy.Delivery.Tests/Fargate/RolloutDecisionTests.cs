@@ -60,6 +60,16 @@ public sealed class RolloutDecisionTests
     }
 
     [Fact]
+    public void A_rollback_that_finished_between_two_polls_still_reports_why_from_the_service_events()
+    {
+        var last = RolloutFixture.Load("rolled-back-primary-is-old-revision").Steps[^1].Parsed;
+
+        var verdict = RolloutDecision.Evaluate(last, new RolloutTarget("ecs-svc/2222", "arn:aws:ecs:us-east-1:123456789012:task-definition/sample-service:2"));
+
+        Assert.Contains("service event: (service sample-service) deployment ecs-svc/2222 deployment failed: tasks failed to start", verdict.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Without_a_deployment_id_our_deployment_is_the_one_running_our_task_definition()
     {
         var completed = RolloutFixture.Load("completed").Steps[^1].Parsed;
