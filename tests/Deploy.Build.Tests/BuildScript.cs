@@ -14,7 +14,7 @@ internal static class BuildScript
 
     public static Task<Result> RunAsync(params string[] arguments) => RunProcessAsync(Path.Combine(Root, "build.sh"), arguments);
 
-    public static async Task<Result> RunProcessAsync(string fileName, IEnumerable<string> arguments)
+    public static async Task<Result> RunProcessAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -32,6 +32,11 @@ internal static class BuildScript
         foreach (var name in new[] { "GITLAB_CI", "CODEBUILD_BUILD_ID" })
         {
             start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;
