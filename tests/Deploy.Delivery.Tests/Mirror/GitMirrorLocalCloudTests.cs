@@ -46,10 +46,10 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task Every_branch_and_tag_is_mirrored_into_a_local_cloud_repository_and_visible_through_the_codecommit_api()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var (client, remote) = await CreateRepositoryAsync("mirror-all");
 
-        var result = await sandbox.MirrorAsync(Options(remote, SigV4()) with { PreemptiveAuth = false });
+        var result = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { PreemptiveAuth = false });
 
         Assert.Equal(6, result.Updates.Count);
         Assert.All(result.Updates, u => Assert.Equal(RefChange.Create, u.Change));
@@ -71,14 +71,14 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task An_incremental_mirror_with_preemptive_auth_fast_forwards_and_then_reports_up_to_date()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var (client, remote) = await CreateRepositoryAsync("incremental");
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         var next = sandbox.Commit();
 
-        var second = await sandbox.MirrorAsync(Options(remote, SigV4()));
+        var second = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         sandbox.Log.Clear();
-        var third = await sandbox.MirrorAsync(Options(remote, SigV4()));
+        var third = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         Assert.Equal([new RefUpdate("refs/heads/main", second.Updates[0].OldSha, next, RefChange.FastForward)], second.Updates);
         Assert.Equal(next, (await client.GetBranchAsync(new GetBranchRequest("incremental", "main"))).Branch!.CommitId);
@@ -90,13 +90,13 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task A_branch_deleted_at_the_source_is_pruned_in_the_local_cloud()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var (client, remote) = await CreateRepositoryAsync("pruned");
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         sandbox.Git(sandbox.Source, "branch", "-D", "feature/login");
         sandbox.Git(sandbox.Source, "tag", "-d", "v0.9");
-        var result = await sandbox.MirrorAsync(Options(remote, SigV4()));
+        var result = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         Assert.Equal(["refs/heads/feature/login", "refs/tags/v0.9"], result.Updates.Select(u => u.Ref));
         Assert.All(result.Updates, u => Assert.Equal(RefChange.Delete, u.Change));
@@ -109,9 +109,9 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task A_rewritten_branch_is_refused_without_force_and_mirrored_with_it()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var (client, remote) = await CreateRepositoryAsync("rewritten");
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         var before = sandbox.Refs(BarePath("rewritten"));
 
         sandbox.Git(sandbox.Source, "checkout", "-q", "release/1.0");
@@ -119,13 +119,13 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
         var rewritten = sandbox.Commit(message: "rewritten history");
         sandbox.Git(sandbox.Source, "checkout", "-q", "main");
 
-        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(remote, SigV4())));
+        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, SigV4())));
 
         Assert.Contains($"refs/heads/release/1.0 {before["refs/heads/release/1.0"][..7]}...{rewritten[..7]} (rewritten)", refused.Message, StringComparison.Ordinal);
         Assert.Contains("--force-mirror", refused.Message, StringComparison.Ordinal);
         Assert.Equal(before, sandbox.Refs(BarePath("rewritten")));
 
-        var forced = await sandbox.MirrorAsync(Options(remote, SigV4()) with { Force = true });
+        var forced = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { Force = true });
 
         Assert.Equal([("refs/heads/release/1.0", RefChange.Rewrite)], forced.Updates.Select(u => (u.Ref, u.Change)));
         Assert.Equal(rewritten, (await client.GetBranchAsync(new GetBranchRequest("rewritten", "release/1.0"))).Branch!.CommitId);
@@ -135,12 +135,12 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task A_shallow_clone_is_deepened_and_mirrored_in_full()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var shallow = Path.Combine(sandbox.Root, "shallow");
         sandbox.Git(sandbox.Root, "clone", "-q", "--depth", "1", "--no-single-branch", "file://" + sandbox.Source, shallow);
         var (_, remote) = await CreateRepositoryAsync("from-shallow");
 
-        await sandbox.MirrorAsync(Options(remote, SigV4()) with { SourceDirectory = shallow, Refspecs = ["refs/remotes/origin/*:refs/heads/*", "refs/tags/*"] });
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { SourceDirectory = shallow, Refspecs = ["refs/remotes/origin/*:refs/heads/*", "refs/tags/*"] });
 
         var mirrored = sandbox.Refs(BarePath("from-shallow"));
         Assert.Equal(expected["refs/heads/feature/login"], mirrored["refs/heads/feature/login"]);
@@ -152,13 +152,13 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task Wrong_or_expired_aws_credentials_fail_with_one_clear_line_and_push_nothing()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var (_, remote) = await CreateRepositoryAsync("refused");
         const string OtherSecret = "someOtherSecretKey/LocalCloudDoNotLeak0005";
 
-        var wrong = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(remote, SigV4(secretKey: OtherSecret))));
+        var wrong = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, SigV4(secretKey: OtherSecret))));
         var expired = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            sandbox.MirrorAsync(Options(remote, SigV4(clock: () => DateTimeOffset.UtcNow.AddMinutes(-20))) with { PreemptiveAuth = false }));
+            sandbox.MirrorAsync(sandbox.Options(remote, SigV4(clock: () => DateTimeOffset.UtcNow.AddMinutes(-20))) with { PreemptiveAuth = false }));
 
         Assert.Equal(
             $"Reading the refs of {remote} failed: the git credentials were rejected (wrong or expired). "
@@ -173,10 +173,10 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
     [Fact]
     public async Task A_repository_missing_from_the_local_cloud_fails_with_one_clear_line()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = new Uri($"{fixture.Cloud.Endpoint.ToString().TrimEnd('/')}/v1/repos/never-created");
 
-        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(remote, SigV4())));
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, SigV4())));
 
         Assert.Equal($"Reading the refs of {remote} failed: the repository does not exist. Check the URL, or run ProvisionInfra to create it.", failure.Message);
         sandbox.AssertNoSecretLeaked(TestAws.Secrets, fixture.StateDirectory);
@@ -200,25 +200,6 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
         Assert.Equal(fixture.Cloud.Endpoint.Port, url.Port);
         return (client, url);
     }
-
-    /// <summary>main (3 commits), feature/login, release/1.0; tags v0.9 (lightweight), v1.0 and v1.1 (annotated).</summary>
-    private Dictionary<string, string> CreateHistory()
-    {
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "tag", "v0.9");
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "tag", "-a", "v1.0", "-m", "release 1.0");
-        sandbox.Git(sandbox.Source, "branch", "release/1.0");
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "checkout", "-q", "-b", "feature/login");
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "tag", "-a", "v1.1", "-m", "release 1.1");
-        sandbox.Git(sandbox.Source, "checkout", "-q", "main");
-        return sandbox.Refs(sandbox.Source);
-    }
-
-    private GitMirrorOptions Options(Uri remote, IGitCredentialSource credentials) =>
-        new() { SourceDirectory = sandbox.Source, RemoteUrl = remote, Credentials = credentials };
 
     private AwsSession Session(string secretKey = TestAws.SecretKey)
     {

@@ -17,10 +17,10 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task Every_branch_and_tag_is_mirrored_to_an_empty_repository_over_a_file_url()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var target = sandbox.CreateBare("target.git");
 
-        var result = await sandbox.MirrorAsync(Options(new Uri("file://" + target), StaticCredentials()));
+        var result = await sandbox.MirrorAsync(sandbox.Options(new Uri("file://" + target), StaticCredentials()));
 
         Assert.Equal(expected, sandbox.Refs(target));
         Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), result.Updates.Select(u => u.Ref));
@@ -32,10 +32,10 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task Every_branch_and_tag_is_mirrored_over_http_with_a_sigv4_password_from_the_credential_helper_the_python_implementation_accepts()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("several-refs", sandbox.Environment);
 
-        var result = await sandbox.MirrorAsync(Options(remote, SigV4()) with { PreemptiveAuth = false });
+        var result = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { PreemptiveAuth = false });
 
         Assert.Equal(expected, sandbox.Refs(servers.SigV4.RepositoryPath("several-refs")));
         Assert.Equal(6, result.Updates.Count);
@@ -47,10 +47,10 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task Static_https_git_credentials_are_handed_to_git_without_touching_the_url_or_the_config()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var remote = servers.Static.CreateRepository("static-refs", sandbox.Environment);
 
-        await sandbox.MirrorAsync(Options(remote, StaticCredentials()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, StaticCredentials()));
 
         Assert.Equal(expected, sandbox.Refs(servers.Static.RepositoryPath("static-refs")));
         Assert.DoesNotContain(GitHttpServer.StaticUsername, File.ReadAllText(Path.Combine(sandbox.Source, ".git", "config")), StringComparison.Ordinal);
@@ -65,12 +65,12 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task By_default_preemptive_auth_sends_the_sigv4_password_with_the_first_request_without_a_401_probe_or_a_leak()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("preemptive", sandbox.Environment);
 
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         sandbox.Commit();
-        var second = await sandbox.MirrorAsync(Options(remote, SigV4()));
+        var second = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         Assert.Equal(sandbox.Refs(sandbox.Source), sandbox.Refs(servers.SigV4.RepositoryPath("preemptive")));
         Assert.Equal([RefChange.FastForward], second.Updates.Select(u => u.Change));
@@ -84,13 +84,13 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_branch_deleted_at_the_source_is_pruned_at_the_target_on_the_next_mirror()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("pruned", sandbox.Environment);
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         sandbox.Git(sandbox.Source, "branch", "-D", "feature/login");
         sandbox.Git(sandbox.Source, "tag", "-d", "v0.9");
-        var result = await sandbox.MirrorAsync(Options(remote, SigV4()));
+        var result = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         Assert.Equal(["refs/heads/feature/login", "refs/tags/v0.9"], result.Updates.Select(u => u.Ref));
         Assert.All(result.Updates, u => Assert.Equal(RefChange.Delete, u.Change));
@@ -104,19 +104,19 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task Pruning_stays_inside_the_mirrored_namespaces_and_the_branch_filter_and_can_be_turned_off()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var target = sandbox.CreateBare("namespaces.git");
         var url = new Uri("file://" + target);
-        await sandbox.MirrorAsync(Options(url, StaticCredentials()));
+        await sandbox.MirrorAsync(sandbox.Options(url, StaticCredentials()));
         var main = sandbox.Git(sandbox.Source, "rev-parse", "main");
         sandbox.Git(target, "update-ref", "refs/custom/keep", main);
         sandbox.Git(target, "update-ref", "refs/heads/only-at-target", main);
         sandbox.Git(target, "update-ref", "refs/heads/gitlab-only/x", main);
 
-        var off = await sandbox.MirrorAsync(Options(url, StaticCredentials()) with { Prune = false });
+        var off = await sandbox.MirrorAsync(sandbox.Options(url, StaticCredentials()) with { Prune = false });
         Assert.True(off.UpToDate);
 
-        var filtered = await sandbox.MirrorAsync(Options(url, StaticCredentials()) with { Branches = ["main", "release/*", "only-*"] });
+        var filtered = await sandbox.MirrorAsync(sandbox.Options(url, StaticCredentials()) with { Branches = ["main", "release/*", "only-*"] });
 
         Assert.Equal(["refs/heads/only-at-target"], filtered.Updates.Select(u => u.Ref));
         var refs = sandbox.Refs(target);
@@ -129,9 +129,9 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_rewritten_branch_is_refused_without_force_naming_the_ref_and_pushed_with_it()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("rewritten", sandbox.Environment);
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         var before = sandbox.Refs(servers.SigV4.RepositoryPath("rewritten"));
         var requestsBefore = servers.SigV4.Requests("rewritten").Count;
 
@@ -141,7 +141,7 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
         sandbox.Git(sandbox.Source, "checkout", "-q", "main");
         var newOnMain = sandbox.Commit();
 
-        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(remote, SigV4())));
+        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, SigV4())));
 
         Assert.Contains("Refusing to rewrite 1 ref(s)", refused.Message, StringComparison.Ordinal);
         Assert.Contains($"refs/heads/release/1.0 {before["refs/heads/release/1.0"][..7]}...{rewritten[..7]} (rewritten)", refused.Message, StringComparison.Ordinal);
@@ -151,7 +151,7 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
         Assert.Equal(before, sandbox.Refs(servers.SigV4.RepositoryPath("rewritten")));
         Assert.DoesNotContain(servers.SigV4.Requests("rewritten").Skip(requestsBefore), r => r.Contains("receive-pack 200", StringComparison.Ordinal) && r.StartsWith("POST", StringComparison.Ordinal));
 
-        var forced = await sandbox.MirrorAsync(Options(remote, SigV4()) with { Force = true });
+        var forced = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { Force = true });
 
         Assert.Equal(
             [("refs/heads/main", RefChange.FastForward), ("refs/heads/release/1.0", RefChange.Rewrite)],
@@ -165,17 +165,17 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_moved_tag_is_a_rewrite_too()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var target = sandbox.CreateBare("tags.git");
         var url = new Uri("file://" + target);
-        await sandbox.MirrorAsync(Options(url, StaticCredentials()));
+        await sandbox.MirrorAsync(sandbox.Options(url, StaticCredentials()));
         sandbox.Commit();
         sandbox.Git(sandbox.Source, "tag", "-f", "v0.9");
 
-        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(url, StaticCredentials())));
+        var refused = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(url, StaticCredentials())));
         Assert.Contains("refs/tags/v0.9", refused.Message, StringComparison.Ordinal);
 
-        await sandbox.MirrorAsync(Options(url, StaticCredentials()) with { Force = true });
+        await sandbox.MirrorAsync(sandbox.Options(url, StaticCredentials()) with { Force = true });
         Assert.Equal(sandbox.Refs(sandbox.Source)["refs/tags/v0.9"], sandbox.Refs(target)["refs/tags/v0.9"]);
         sandbox.AssertNoSecretLeaked(StaticSecrets);
     }
@@ -183,13 +183,13 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task An_up_to_date_target_is_reported_without_invoking_push()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("up-to-date", sandbox.Environment);
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         var pushes = servers.SigV4.Requests("up-to-date").Count(r => r.StartsWith("POST /v1/repos/up-to-date/git-receive-pack", StringComparison.Ordinal));
         sandbox.Log.Clear();
 
-        var result = await sandbox.MirrorAsync(Options(remote, SigV4()));
+        var result = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
 
         Assert.True(result.UpToDate);
         Assert.Equal("up to date", result.Summary);
@@ -202,13 +202,13 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_shallow_clone_is_deepened_before_mirroring_and_says_so()
     {
-        var expected = CreateHistory();
+        var expected = sandbox.CreateHistory();
         var shallow = Path.Combine(sandbox.Root, "shallow");
         sandbox.Git(sandbox.Root, "clone", "-q", "--depth", "1", "--no-single-branch", "file://" + sandbox.Source, shallow);
         Assert.Equal("true", sandbox.Git(shallow, "rev-parse", "--is-shallow-repository"));
         var remote = servers.SigV4.CreateRepository("from-shallow", sandbox.Environment);
 
-        await sandbox.MirrorAsync(Options(remote, SigV4()) with { SourceDirectory = shallow, Refspecs = ["refs/remotes/origin/*:refs/heads/*", "refs/tags/*"] });
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { SourceDirectory = shallow, Refspecs = ["refs/remotes/origin/*:refs/heads/*", "refs/tags/*"] });
 
         Assert.Equal("false", sandbox.Git(shallow, "rev-parse", "--is-shallow-repository"));
         Assert.Contains(sandbox.Log.Lines, l => l.Contains("is a shallow clone: fetching the full history (git fetch --unshallow)", StringComparison.Ordinal));
@@ -223,7 +223,7 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_shallow_clone_that_cannot_be_deepened_fails_with_the_gitlab_fix()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var shallow = Path.Combine(sandbox.Root, "shallow");
         sandbox.Git(sandbox.Root, "clone", "-q", "--depth", "1", "file://" + sandbox.Source, shallow);
         sandbox.Git(shallow, "remote", "set-url", "origin", "file://" + Path.Combine(sandbox.Root, "gone"));
@@ -231,7 +231,7 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
         var job = new GitLabJob(sandbox.Git(shallow, "rev-parse", "HEAD"), "main", IsTag: false);
 
         var failure = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            sandbox.MirrorAsync(Options(new Uri("file://" + target), StaticCredentials()) with { SourceDirectory = shallow, GitLab = job }));
+            sandbox.MirrorAsync(sandbox.Options(new Uri("file://" + target), StaticCredentials()) with { SourceDirectory = shallow, GitLab = job }));
 
         Assert.Contains("is a shallow clone and git fetch --unshallow failed", failure.Message, StringComparison.Ordinal);
         Assert.Contains("set GIT_DEPTH: 0", failure.Message, StringComparison.Ordinal);
@@ -243,9 +243,9 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_detached_head_in_a_gitlab_job_pushes_the_job_commit_to_its_branch_only_when_the_filter_allows_it()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("gitlab", sandbox.Environment);
-        await sandbox.MirrorAsync(Options(remote, SigV4()));
+        await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()));
         var before = sandbox.Refs(servers.SigV4.RepositoryPath("gitlab"));
 
         // What the runner leaves: the pipeline's commit checked out on a detached HEAD, a stale local branch.
@@ -256,11 +256,11 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
         sandbox.Git(sandbox.Source, "branch", "-D", "feature/login");
         var job = new GitLabJob(jobCommit, "release/1.0", IsTag: false);
 
-        var skipped = await sandbox.MirrorAsync(Options(remote, SigV4()) with { GitLab = job, Branches = ["main"] });
+        var skipped = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { GitLab = job, Branches = ["main"] });
         Assert.True(skipped.UpToDate);
         Assert.Contains("GitLab job on release/1.0, which is not a mirrored branch (main): no branch is pushed", sandbox.Log.Lines);
 
-        var result = await sandbox.MirrorAsync(Options(remote, SigV4()) with { GitLab = job, Branches = ["main", "release/*"] });
+        var result = await sandbox.MirrorAsync(sandbox.Options(remote, SigV4()) with { GitLab = job, Branches = ["main", "release/*"] });
 
         Assert.Equal([new RefUpdate("refs/heads/release/1.0", before["refs/heads/release/1.0"], jobCommit, RefChange.FastForward)], result.Updates);
         var mirrored = sandbox.Refs(servers.SigV4.RepositoryPath("gitlab"));
@@ -273,12 +273,12 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task Wrong_credentials_fail_with_one_clear_line()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.Static.CreateRepository("wrong-password", sandbox.Environment);
         const string Wrong = "wrong-Password-DoNotLeak-0002";
 
         var failure = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            sandbox.MirrorAsync(Options(remote, new StaticGitCredentialSource(GitHttpServer.StaticUsername, Wrong))));
+            sandbox.MirrorAsync(sandbox.Options(remote, new StaticGitCredentialSource(GitHttpServer.StaticUsername, Wrong))));
 
         Assert.Equal(
             $"Reading the refs of {remote} failed: the git credentials were rejected (wrong or expired). "
@@ -290,13 +290,13 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task An_expired_or_wrong_sigv4_password_is_rejected_with_one_clear_line()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.SigV4.CreateRepository("expired", sandbox.Environment);
 
         var expired = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            sandbox.MirrorAsync(Options(remote, SigV4(clock: () => DateTimeOffset.UtcNow.AddHours(-1)))));
+            sandbox.MirrorAsync(sandbox.Options(remote, SigV4(clock: () => DateTimeOffset.UtcNow.AddHours(-1)))));
         var otherSecret = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            sandbox.MirrorAsync(Options(remote, SigV4(secretKey: "someOtherSecretKey/DoNotLeak0003"))));
+            sandbox.MirrorAsync(sandbox.Options(remote, SigV4(secretKey: "someOtherSecretKey/DoNotLeak0003"))));
 
         Assert.Contains("the git credentials were rejected (wrong or expired). Check the AWS credentials and region", expired.Message, StringComparison.Ordinal);
         Assert.Contains("the git credentials were rejected", otherSecret.Message, StringComparison.Ordinal);
@@ -307,10 +307,10 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task A_missing_repository_fails_with_one_clear_line()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         var remote = servers.SigV4.Url("does-not-exist");
 
-        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(remote, SigV4())));
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, SigV4())));
 
         Assert.Equal($"Reading the refs of {remote} failed: the repository does not exist. Check the URL, or run ProvisionInfra to create it.", failure.Message);
         sandbox.AssertNoSecretLeaked(TestAws.Secrets);
@@ -319,14 +319,14 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     [Fact]
     public async Task An_unreachable_server_fails_with_one_clear_line()
     {
-        CreateHistory();
+        sandbox.CreateHistory();
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         var remote = new Uri($"http://127.0.0.1:{port}/v1/repos/x");
 
-        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(Options(remote, SigV4())));
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, SigV4())));
 
         Assert.StartsWith($"Reading the refs of {remote} failed: the server cannot be reached (network failure: ", failure.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', failure.Message);
@@ -337,7 +337,7 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     public async Task A_remote_url_with_credentials_is_refused_without_echoing_them()
     {
         var failure = await Assert.ThrowsAsync<BuildFailedException>(() =>
-            sandbox.MirrorAsync(Options(new Uri("https://user:inline-Secret-0004@example.test/v1/repos/x"), StaticCredentials())));
+            sandbox.MirrorAsync(sandbox.Options(new Uri("https://user:inline-Secret-0004@example.test/v1/repos/x"), StaticCredentials())));
 
         Assert.Equal("The mirror's remote URL must not contain credentials: https://***@example.test/v1/repos/x.", failure.Message);
         sandbox.AssertNoSecretLeaked(["inline-Secret-0004"]);
@@ -349,25 +349,6 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
             session.Dispose();
         sandbox.Dispose();
     }
-
-    /// <summary>main (3 commits), feature/login, release/1.0; tags v0.9 (lightweight), v1.0 and v1.1 (annotated).</summary>
-    private Dictionary<string, string> CreateHistory()
-    {
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "tag", "v0.9");
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "tag", "-a", "v1.0", "-m", "release 1.0");
-        sandbox.Git(sandbox.Source, "branch", "release/1.0");
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "checkout", "-q", "-b", "feature/login");
-        sandbox.Commit();
-        sandbox.Git(sandbox.Source, "tag", "-a", "v1.1", "-m", "release 1.1");
-        sandbox.Git(sandbox.Source, "checkout", "-q", "main");
-        return sandbox.Refs(sandbox.Source);
-    }
-
-    private GitMirrorOptions Options(Uri remote, IGitCredentialSource credentials) =>
-        new() { SourceDirectory = sandbox.Source, RemoteUrl = remote, Credentials = credentials };
 
     private static StaticGitCredentialSource StaticCredentials() => new(GitHttpServer.StaticUsername, GitHttpServer.StaticPassword);
 

@@ -78,6 +78,26 @@ internal sealed class GitSandbox : IDisposable
 
     public string Git(string directory, params string[] arguments) => Run(directory, Environment, "git", arguments);
 
+    /// <summary>main (3 commits), feature/login, release/1.0; tags v0.9 (lightweight), v1.0 and v1.1 (annotated).</summary>
+    public Dictionary<string, string> CreateHistory()
+    {
+        Commit();
+        Git(Source, "tag", "v0.9");
+        Commit();
+        Git(Source, "tag", "-a", "v1.0", "-m", "release 1.0");
+        Git(Source, "branch", "release/1.0");
+        Commit();
+        Git(Source, "checkout", "-q", "-b", "feature/login");
+        Commit();
+        Git(Source, "tag", "-a", "v1.1", "-m", "release 1.1");
+        Git(Source, "checkout", "-q", "main");
+        return Refs(Source);
+    }
+
+    /// <summary>Mirror options for this sandbox's source repository.</summary>
+    public GitMirrorOptions Options(Uri remote, IGitCredentialSource credentials) =>
+        new() { SourceDirectory = Source, RemoteUrl = remote, Credentials = credentials };
+
     /// <summary>The refs of a repository as "sha ref" pairs, peeled entries excluded.</summary>
     public Dictionary<string, string> Refs(string gitDirectory) =>
         Git(gitDirectory, "for-each-ref", "--format=%(refname) %(objectname)")
