@@ -33,9 +33,10 @@ public sealed class TestRunner(ToolRunner tools)
         var user = string.IsNullOrWhiteSpace(filter) ? null : $"({filter})&";
         // Test projects run in parallel; the exclusive ones would stop the others' containers, so they get a pass of their own.
         var shared = await DotnetTestAsync(rootDirectory, solution, Path.Combine(resultsDirectory, "{assembly}.xml"),
-            $"{user}Category!={ExclusiveCategory}", new Dictionary<string, string?>(), cancellationToken);
+            $"{user}Category!={ExclusiveCategory}", new Dictionary<string, string?>(), build: true, cancellationToken);
+        // The first pass built everything; building again would only repeat MSBuild's up-to-date checks.
         var exclusive = await DotnetTestAsync(rootDirectory, solution, Path.Combine(resultsDirectory, "{assembly}.exclusive.xml"),
-            $"{user}Category={ExclusiveCategory}", new Dictionary<string, string?> { [ExclusiveVariable] = "1" }, cancellationToken);
+            $"{user}Category={ExclusiveCategory}", new Dictionary<string, string?> { [ExclusiveVariable] = "1" }, build: false, cancellationToken);
 
         var counts = CountReports(resultsDirectory);
         if ((shared != 0 || exclusive != 0) && counts.Failed == 0)
@@ -48,11 +49,12 @@ public sealed class TestRunner(ToolRunner tools)
     }
 
     private async Task<int> DotnetTestAsync(
-        string rootDirectory, string solution, string reportPath, string filter, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+        string rootDirectory, string solution, string reportPath, string filter, IReadOnlyDictionary<string, string?> environment, bool build,
+        CancellationToken cancellationToken)
     {
         string[] arguments =
         [
-            "test", solution, "--nologo",
+            "test", solution, "--nologo", .. build ? Array.Empty<string>() : ["--no-build"],
             "--logger", $"junit;LogFilePath={reportPath};MethodFormat=Class;FailureBodyFormat=Verbose",
             "--logger", "console;verbosity=minimal",
             "--filter", filter,
