@@ -64,7 +64,7 @@ public class AwsServiceException : Exception
     {
         var target = d.Resource is null ? string.Empty : " for " + d.Resource;
         var requestId = d.RequestId is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $" (request id {d.RequestId})");
-        var message = string.IsNullOrEmpty(d.Message) ? string.Empty : " " + d.Message;
-        return $"{d.Service} {d.Operation} failed{target}: {d.Code}:{message}{requestId}";
+        var message = string.IsNullOrEmpty(d.Message) ? string.Empty : ": " + d.Message;
+        return $"{d.Service} {d.Operation} failed{target}: {d.Code}{message}{requestId}";
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
+using System.Text;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
@@ -175,7 +176,7 @@ public sealed class AwsSession : IDisposable
                         request.Operation,
                         request.Resource,
                         parsed.Code ?? StatusCodeName(response.StatusCode),
-                        parsed.Message ?? string.Empty,
+                        parsed.Message ?? BodySnippet(body),
                         requestId ?? parsed.RequestId,
                         response.StatusCode);
                     retryable = AwsRetryPolicy.IsRetryable(response.StatusCode, error.Code);
@@ -213,6 +214,16 @@ public sealed class AwsSession : IDisposable
 
     private static AwsErrorDetails TransportError(AwsHttpRequest request, string code, string message) =>
         new(request.Service.DisplayName, request.Operation, request.Resource, code, message, null, 0);
+
+    /// <summary>
+    /// A body that is not an AWS error document (a proxy's or load balancer's page) still says what went wrong:
+    /// its first line-folded 200 characters.
+    /// </summary>
+    private static string BodySnippet(byte[] body)
+    {
+        var text = string.Join(' ', Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return text.Length <= 200 ? text : text[..200] + "…";
+    }
 
     private static string StatusCodeName(HttpStatusCode status) =>
         string.Create(CultureInfo.InvariantCulture, $"Http{(int)status}");

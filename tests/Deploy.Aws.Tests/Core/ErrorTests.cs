@@ -44,7 +44,7 @@ public sealed class ErrorTests
             JsonProtocol.InvokeAsync<object>(session, AwsService.Ecr, "DescribeRepositories", null, null, CancellationToken.None));
 
         Assert.Equal("Http403", error.Code);
-        Assert.Equal("ECR DescribeRepositories failed: Http403:", error.Message);
+        Assert.Equal("ECR DescribeRepositories failed: Http403", error.Message);
     }
 
     [Fact]

@@ -72,18 +72,32 @@ public sealed class FaultServerTests
     [Fact]
     public async Task A_slow_response_is_abandoned_after_the_attempt_timeout_and_retried()
     {
-        await using var server = new ScriptedHttpServer(
-            ScriptStep.Respond(200, """{"taskArns":[]}""").After(TimeSpan.FromSeconds(5)),
-            ScriptStep.Respond(200, """{"taskArns":["arn:aws:ecs:us-east-1:123456789012:task/main/2"]}"""));
+        // The first attempt never gets an answer; every later one succeeds, so a retry slowed down by a busy
+        // machine cannot run the script dry and turn this into a different failure.
+        await using var server = new ScriptedHttpServer(ScriptStep.Hang());
+        server.Fallback = ScriptStep.Respond(200, """{"taskArns":["arn:aws:ecs:us-east-1:123456789012:task/main/2"]}""");
         var calls = new List<AwsCallRecord>();
-        using var session = SessionFor(server, attemptTimeout: TimeSpan.FromMilliseconds(300), calls: calls);
+        using var session = SessionFor(server, maxAttempts: 5, attemptTimeout: TimeSpan.FromMilliseconds(500), calls: calls);
 
         var response = await ListAsync(session);
 
         Assert.Single(response.TaskArns!);
-        Assert.Equal(2, server.Requests.Count);
+        Assert.True(server.Requests.Count >= 2, $"{server.Requests.Count} request(s)");
         Assert.Equal("RequestTimeout", calls[0].ErrorCode);
         Assert.True(calls[0].WillRetry);
+        Assert.Null(calls[^1].ErrorCode);
+    }
+
+    [Fact]
+    public async Task A_response_that_is_not_an_aws_error_document_is_quoted_in_the_message()
+    {
+        await using var server = new ScriptedHttpServer();
+        server.Fallback = ScriptStep.Respond(502, "<html>\n  <body>Bad gateway from the corporate proxy</body>\n</html>", new Dictionary<string, string> { ["Content-Type"] = "text/html" });
+        using var session = SessionFor(server, maxAttempts: 1);
+
+        var error = await Assert.ThrowsAsync<EcsException>(() => ListAsync(session));
+
+        Assert.Equal("ECS ListTasks failed for cluster 'main': Http502: <html> <body>Bad gateway from the corporate proxy</body> </html>", error.Message);
     }
 
     [Fact]
