@@ -155,10 +155,11 @@ public sealed class AwsSession : IDisposable
             bool retryable;
             using (var attemptCancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
             {
-                attemptCancellation.CancelAfter(Options.AttemptTimeout);
                 try
                 {
+                    // The clock starts after signing: resolving credentials (SSO, web identity) is not the server's time.
                     using var message = await SignedMessageAsync(request, endpoint, cancellationToken).ConfigureAwait(false);
+                    attemptCancellation.CancelAfter(Options.AttemptTimeout);
                     using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptCancellation.Token).ConfigureAwait(false);
                     var body = await response.Content.ReadAsByteArrayAsync(attemptCancellation.Token).ConfigureAwait(false);
                     var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");

@@ -123,7 +123,7 @@ public sealed class RetryTests
     public async Task A_slow_attempt_times_out_and_is_retried()
     {
         var handler = new ScriptedHandler().ThenHang().Then(HttpStatusCode.OK);
-        using var session = FakeSessions.Create(handler, attemptTimeout: TimeSpan.FromMilliseconds(100));
+        using var session = FakeSessions.Create(handler, attemptTimeout: TimeSpan.FromMilliseconds(500));
 
         await CallAsync(session);
 
