@@ -16,6 +16,9 @@ internal sealed partial class Build
     [Parameter("Extra docker build arguments as KEY=VALUE (comma-separated or repeated)")]
     readonly string[] BuildArgs = [];
 
+    [Parameter("How many of the newest local images of --image-name BuildImage keeps; older ones are removed (0: keep all)")]
+    readonly int KeepLocalImages = 5;
+
     string ServiceProject => Path.Combine(RootDirectory, "src", "Deploy.SampleService");
 
     string PublishDirectory => Path.Combine(ArtifactsDirectory, "publish", "sample-service");
@@ -25,6 +28,7 @@ internal sealed partial class Build
 
     Target BuildImage => _ => _
         .Description("Builds the service image through the Docker Engine API, tagged with the commit and branch")
+        .Requires(() => KeepLocalImages >= 0)
         .Executes(async ct =>
         {
             var endpoint = await new DockerEngine(Tools, Log, new DebianPackages(Tools, Log), TemporaryDirectory).EnsureRunningAsync(Environment, ct);
@@ -43,6 +47,12 @@ internal sealed partial class Build
             var shortId = image.Id.Replace("sha256:", "", StringComparison.Ordinal)[..12];
             Log.Information($"Image {shortId} {(image.Unchanged ? "unchanged (same commit and context)" : "built")}: {string.Join(", ", image.Tags)}");
             Log.Information($"Wrote {Path.GetRelativePath(RootDirectory, ImageFile)}");
+            if (KeepLocalImages > 0)
+            {
+                var pruned = await new LocalImagePruner(docker).PruneAsync(ImageName, KeepLocalImages, image.Id, ct);
+                Log.Information(pruned.Describe(ImageName, KeepLocalImages));
+            }
+
             Note($"{(image.Unchanged ? "unchanged " : "")}{shortId} {string.Join(" ", image.Tags.Select(t => t[(t.LastIndexOf(':') + 1)..]))}");
         });
 

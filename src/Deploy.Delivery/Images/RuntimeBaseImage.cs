@@ -15,8 +15,11 @@ public sealed class RuntimeBaseImage(IDockerClient docker)
 {
     public const string Standard = "mcr.microsoft.com/dotnet/runtime-deps:10.0";
     public const string LocalRepository = "deploy-local/runtime-deps";
-    public const string LocalTag = "10.0-debian12";
-    public const string Local = LocalRepository + ":" + LocalTag;
+
+    /// <summary>Names the host's release the packages come from, e.g. <c>10.0-debian12</c>.</summary>
+    public static readonly string LocalTag = "10.0-" + HostRelease(File.Exists("/etc/os-release") ? File.ReadAllLines("/etc/os-release") : []);
+
+    public static readonly string Local = LocalRepository + ":" + LocalTag;
 
     /// <summary>Hash of the root file system and image config that a produced image was made from.</summary>
     public const string RecipeLabel = "deploy.base-image.recipe";
@@ -114,6 +117,20 @@ public sealed class RuntimeBaseImage(IDockerClient docker)
         catch (DockerApiException)
         {
         }
+    }
+
+    /// <summary><c>ID</c> and <c>VERSION_ID</c> of an os-release file, e.g. <c>debian12</c>; <c>debian</c> when absent.</summary>
+    public static string HostRelease(IEnumerable<string> osRelease)
+    {
+        var fields = osRelease
+            .Select(line => line.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .GroupBy(pair => pair[0].Trim())
+            .ToDictionary(group => group.Key, group => group.Last()[1].Trim().Trim('"', '\''));
+        var id = fields.GetValueOrDefault("ID") is { Length: > 0 } name ? name : "debian";
+        var version = fields.GetValueOrDefault("VERSION_ID") ?? string.Empty;
+        var release = new string((id + version).Where(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '-').ToArray()).ToLowerInvariant();
+        return release.Length > 0 ? release : "debian";
     }
 
     // The engine answers {"message":"..."}; the message alone reads better in a build log.

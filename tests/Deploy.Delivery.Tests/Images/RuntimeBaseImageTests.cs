@@ -15,6 +15,16 @@ public sealed class RuntimeBaseImageTests(ITestOutputHelper output)
     private const string Unpullable = "registry.invalid/dotnet/runtime-deps:10.0";
 
     [Fact]
+    public void The_produced_base_is_named_after_the_host_release()
+    {
+        Assert.Equal("debian12", RuntimeBaseImage.HostRelease(["PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"", "ID=debian", "VERSION_ID=\"12\""]));
+        Assert.Equal("ubuntu24.04", RuntimeBaseImage.HostRelease(["ID=ubuntu", "VERSION_ID=\"24.04\""]));
+        Assert.Equal("debian", RuntimeBaseImage.HostRelease(["ID=debian"]));
+        Assert.Equal("debian", RuntimeBaseImage.HostRelease([]));
+        Assert.StartsWith("10.0-", RuntimeBaseImage.LocalTag, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unpullable_base_falls_back_to_the_produced_image_and_reuses_it_while_the_recipe_is_unchanged()
     {
         using var docker = Tools.CreateDockerClient();

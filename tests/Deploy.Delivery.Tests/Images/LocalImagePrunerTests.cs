@@ -1,0 +1,63 @@
+using Deploy.Delivery.Images;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace Deploy.Delivery.Tests.Images;
+
+// Real Docker engine: tiny imported images stand in for builds of four commits.
+[Collection("Docker engine")]
+public sealed class LocalImagePrunerTests
+{
+    [Fact]
+    public async Task Old_images_go_with_their_registry_tags_while_the_newest_and_those_a_container_uses_stay()
+    {
+        using var docker = Tools.CreateDockerClient();
+        var repository = $"deploy-prune-test/{Guid.NewGuid():N}";
+        var registryTag = $"127.0.0.1:5999/{repository}";
+        var ids = new List<string>();
+        string? container = null;
+        try
+        {
+            for (var commit = 1; commit <= 4; commit++)
+            {
+                if (commit > 1)
+                    await Task.Delay(TimeSpan.FromSeconds(1.1)); // the engine lists creation times in whole seconds
+                ids.Add(await ImportAsync(docker, repository, $"commit{commit}"));
+            }
+
+            // The oldest was also pushed (tagged for the registry); the second oldest backs a stopped container.
+            await docker.Images.TagImageAsync(ids[0], new ImageTagParameters { RepositoryName = registryTag, Tag = "commit1" });
+            container = (await docker.Containers.CreateContainerAsync(new CreateContainerParameters { Image = $"{repository}:commit2", Cmd = ["/nothing"] })).ID;
+
+            var result = await new LocalImagePruner(docker).PruneAsync(repository, keep: 2, currentId: ids[3]);
+
+            Assert.Equal([LocalImagePruner.ShortId(ids[0])], result.Removed);
+            Assert.Equal([LocalImagePruner.ShortId(ids[1])], result.InUse);
+            await Assert.ThrowsAsync<DockerImageNotFoundException>(() => docker.Images.InspectImageAsync(ids[0]));
+            await Assert.ThrowsAsync<DockerImageNotFoundException>(() => docker.Images.InspectImageAsync($"{registryTag}:commit1"));
+            foreach (var kept in ids.Skip(1))
+                await docker.Images.InspectImageAsync(kept);
+            Assert.Contains("Pruned 1 old image(s)", result.Describe(repository, 2), StringComparison.Ordinal);
+            Assert.Contains("still used by a container", result.Describe(repository, 2), StringComparison.Ordinal);
+
+            var again = await new LocalImagePruner(docker).PruneAsync(repository, keep: 3, currentId: ids[3]);
+            Assert.Empty(again.Removed);
+            Assert.Empty(again.InUse);
+        }
+        finally
+        {
+            if (container is not null)
+                await docker.Containers.RemoveContainerAsync(container, new ContainerRemoveParameters { Force = true });
+            foreach (var id in ids)
+                await docker.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = true }).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    // An empty tar: an image with one empty layer, told apart by its label.
+    private static async Task<string> ImportAsync(DockerClient docker, string repository, string tag)
+    {
+        var import = new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = [$"LABEL commit={tag}"] };
+        await docker.Images.CreateImageAsync(import, new MemoryStream(new byte[1024]), null, new Progress<JSONMessage>());
+        return (await docker.Images.InspectImageAsync($"{repository}:{tag}")).ID;
+    }
+}
