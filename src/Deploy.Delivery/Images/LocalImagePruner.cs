@@ -64,7 +64,18 @@ public sealed class LocalImagePruner(IDockerClient docker)
     // Tag by tag, so an image also tagged for the registry goes too; the last untag deletes it unless a container holds it.
     private async Task<bool> RemoveEveryReferenceAsync(ImagesListResponse image, CancellationToken cancellationToken)
     {
-        var references = (image.RepoTags ?? []).Where(tag => tag != "<none>:<none>").ToList();
+        // The listing shows only the tags its reference filter matched; the image's own record has them all.
+        IList<string> tags;
+        try
+        {
+            tags = (await docker.Images.InspectImageAsync(image.ID, cancellationToken)).RepoTags ?? [];
+        }
+        catch (DockerImageNotFoundException)
+        {
+            return true;
+        }
+
+        var references = tags.Where(tag => tag != "<none>:<none>").ToList();
         foreach (var reference in references)
         {
             try
