@@ -35,6 +35,15 @@ public sealed class BusyboxImage : IAsyncLifetime
     public async Task DisposeAsync()
     {
         using var docker = Tools.CreateDockerClient();
-        await docker.Images.DeleteImageAsync(Image, new ImageDeleteParameters { Force = true });
+        var id = (await docker.Images.InspectImageAsync(Image)).ID;
+        await RemoveWithDescendantsAsync(docker, id, await docker.Images.ListImagesAsync(new ImagesListParameters { All = true }));
+    }
+
+    // A failed build leaves its cached steps as untagged children; removing only the base would leave them dangling.
+    private static async Task RemoveWithDescendantsAsync(Docker.DotNet.DockerClient docker, string id, IList<ImagesListResponse> all)
+    {
+        foreach (var child in all.Where(image => image.ParentID == id))
+            await RemoveWithDescendantsAsync(docker, child.ID, all);
+        await docker.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = true }).ContinueWith(_ => { }, TaskScheduler.Default);
     }
 }
