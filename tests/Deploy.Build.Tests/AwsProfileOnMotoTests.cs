@@ -1,7 +1,5 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text.Json;
+using Deploy.Testing.Moto;
 
 namespace Deploy.Build.Tests;
 
@@ -11,20 +9,19 @@ namespace Deploy.Build.Tests;
 /// is expected to register, create or update, then time out — proving no local-cloud shortcut is on that path.
 /// </summary>
 [Collection(BuildScriptGroup.Name)]
-public sealed class AwsProfileOnMotoTests : IAsyncLifetime
+public sealed class AwsProfileOnMotoTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
 {
     private const string Repository = "123456789012.dkr.ecr.us-east-1.amazonaws.com/sample-service";
     private readonly string work = Directory.CreateTempSubdirectory("deploy-moto-").FullName;
-    private readonly int port = FreePort();
-    private Process? moto;
 
     private Dictionary<string, string> Aws => new()
     {
-        ["AWS_ENDPOINT_URL"] = $"http://127.0.0.1:{port}",
-        ["AWS_ACCESS_KEY_ID"] = "testing",
+        ["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString().TrimEnd('/'),
+        ["AWS_ACCESS_KEY_ID"] = MotoServer.AccessKeyId,
+        // moto takes any secret; this one is distinct so that a leak into the build's output is caught below.
         ["AWS_SECRET_ACCESS_KEY"] = "testing-secret-key",
-        ["AWS_REGION"] = "us-east-1",
-        ["AWS_DEFAULT_REGION"] = "us-east-1",
+        ["AWS_REGION"] = MotoServer.Region,
+        ["AWS_DEFAULT_REGION"] = MotoServer.Region,
     };
 
     [Fact]
@@ -112,47 +109,11 @@ public sealed class AwsProfileOnMotoTests : IAsyncLifetime
         }
         """;
 
-    public async Task InitializeAsync()
-    {
-        moto = Process.Start(new ProcessStartInfo("moto_server", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-H", "127.0.0.1"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        moto.OutputDataReceived += (_, _) => { };
-        moto.ErrorDataReceived += (_, _) => { };
-        moto.BeginOutputReadLine();
-        moto.BeginErrorReadLine();
-        using var http = new HttpClient();
-        for (var attempt = 0; attempt < 100; attempt++)
-        {
-            try
-            {
-                await http.GetAsync(new Uri($"http://127.0.0.1:{port}/moto-api/"));
-                await CliAsync("ecr", "create-repository", "--repository-name", "sample-service");
-                return;
-            }
-            catch (HttpRequestException)
-            {
-                await Task.Delay(200);
-            }
-        }
-
-        throw new InvalidOperationException($"moto_server did not answer on port {port}");
-    }
+    public async Task InitializeAsync() => await CliAsync("ecr", "create-repository", "--repository-name", "sample-service");
 
     public Task DisposeAsync()
     {
-        moto?.Kill(entireProcessTree: true);
-        moto?.Dispose();
         Directory.Delete(work, recursive: true);
         return Task.CompletedTask;
-    }
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
     }
 }

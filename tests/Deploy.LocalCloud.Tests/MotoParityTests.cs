@@ -1,4 +1,5 @@
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing.Moto;
 
 namespace Deploy.LocalCloud.Tests;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 
 namespace Deploy.LocalCloud.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
-using System.Net.Sockets;
+using Deploy.Testing;
 using Microsoft.AspNetCore.Builder;
 
 namespace Deploy.SampleService.Tests;
@@ -44,7 +44,7 @@ public sealed class SampleServiceTests : IAsyncLifetime
     [Fact]
     public async Task Probe_mode_exits_1_against_a_closed_port()
     {
-        Assert.Equal(1, await RunProbeAsync(new Uri($"http://127.0.0.1:{ClosedPort()}/health")));
+        Assert.Equal(1, await RunProbeAsync(new Uri($"http://127.0.0.1:{FreePort.Next()}/health")));
     }
 
     [Fact]
@@ -77,12 +77,5 @@ public sealed class SampleServiceTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await process.WaitForExitAsync(timeout.Token);
         return process.ExitCode;
-    }
-
-    private static int ClosedPort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -21,7 +21,7 @@ internal static class ResponseConformance
         var ours = JsonSerializer.SerializeToNode(response, response.GetType(), AwsJson.Options)!;
         var label = $"{service} {operation} response";
 
-        violations.AddRange(BotocoreModels.ValidateJsonResponse(service, operation, ours.ToJsonString()));
+        violations.AddRange(BotocoreModels.ValidateResponse(service, operation, ours.ToJsonString()));
         CompareValues(ours, sample, label, violations);
         CheckDeclaredMembers(AwsJson.Options.GetTypeInfo(response.GetType()), ours, label, violations);
         return violations;

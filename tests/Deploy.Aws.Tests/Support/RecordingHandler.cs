@@ -187,7 +187,7 @@ public sealed class RequestRecorder : DelegatingHandler
         var model = BotocoreModels.Load(service);
         var violations = Requests
             .Where(r => BelongsTo(r, model))
-            .SelectMany(r => BotocoreModels.ValidateRequest(service, r))
+            .SelectMany(r => r.Violations(service))
             .ToList();
         ModelAssert.Conforms(violations);
     }

@@ -7,8 +7,8 @@ using Deploy.Aws;
 
 namespace Deploy.Delivery.Tests.Fargate;
 
-/// <summary>One JSON 1.1 call the fake received: the operation (after the last '.' of X-Amz-Target) and its body.</summary>
-internal sealed record AwsCall(string Target, string Operation, JsonObject Body);
+/// <summary>One JSON 1.1 call the fake received: the operation (after the last '.' of X-Amz-Target), its body and content type.</summary>
+internal sealed record AwsCall(string Target, string Operation, JsonObject Body, string? ContentType = null);
 
 /// <summary>An AWS error the fake answers with (HTTP 400, <c>{"__type": code, "message": …}</c>).</summary>
 internal sealed class FakeAwsError(string code, string message) : Exception(message)
@@ -63,7 +63,7 @@ internal sealed class FakeAws : HttpMessageHandler
     {
         var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.Single() : throw new InvalidOperationException("no X-Amz-Target");
         var text = request.Content is null ? "{}" : await request.Content.ReadAsStringAsync(cancellationToken);
-        var call = new AwsCall(target, target[(target.LastIndexOf('.') + 1)..], JsonNode.Parse(text)!.AsObject());
+        var call = new AwsCall(target, target[(target.LastIndexOf('.') + 1)..], JsonNode.Parse(text)!.AsObject(), request.Content?.Headers.ContentType?.ToString());
         lock (calls)
         {
             calls.Add(call);

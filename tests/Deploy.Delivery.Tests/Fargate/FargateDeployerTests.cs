@@ -1,4 +1,5 @@
 using Deploy.Delivery.Fargate;
+using Deploy.Testing.Botocore;
 
 namespace Deploy.Delivery.Tests.Fargate;
 
@@ -187,7 +188,7 @@ public sealed class FargateDeployerTests : IDisposable
         await world.Rollback().RollbackAsync(new RollbackOptions { Cluster = DeployWorld.Cluster, ServiceName = DeployWorld.Service });
 
         var violations = world.Fake.Calls
-            .SelectMany(c => BotocoreModel.ValidateRequest(BotocoreModel.ServiceOf(c.Target), c.Operation, c.Body).Select(v => $"{c.Operation}: {v}"))
+            .SelectMany(c => BotocoreModels.ValidateJsonRequest(BotocoreModels.ServiceForWireName(c.Target.Split('.')[0])!, c.Target, c.ContentType, c.Body.ToJsonString()))
             .ToList();
 
         Assert.Empty(violations);

@@ -3,6 +3,7 @@ using Deploy.Aws;
 using Deploy.Aws.Ecs;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Tests.Quality;
+using Deploy.Testing.Botocore;
 
 namespace Deploy.Delivery.Tests.Fargate;
 
@@ -45,7 +46,7 @@ public sealed class TaskDefinitionDiffTests
             Assert.Null(wire[readOnly]);
         }
 
-        Assert.Empty(BotocoreModel.Validate(wire, "RegisterTaskDefinitionRequest"));
+        Assert.Empty(ShapeValidator.ValidateJson("ecs", "RegisterTaskDefinitionRequest", wire));
     }
 
     [Fact]

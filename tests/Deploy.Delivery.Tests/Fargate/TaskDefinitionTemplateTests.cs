@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Deploy.Aws;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Tests.Quality;
+using Deploy.Testing.Botocore;
 
 namespace Deploy.Delivery.Tests.Fargate;
 
@@ -55,8 +56,8 @@ public sealed class TaskDefinitionTemplateTests
         var rendered = TaskDefinitionTemplate.Load(CheckedIn).Render(Values);
 
         // Both the template's JSON and what the client sends (the request record serialized).
-        Assert.Empty(BotocoreModel.Validate(rendered.Json, "RegisterTaskDefinitionRequest"));
-        Assert.Empty(BotocoreModel.Validate(JsonSerializer.SerializeToNode(rendered.Request, AwsJson.Options), "RegisterTaskDefinitionRequest"));
+        Assert.Empty(ShapeValidator.ValidateJson("ecs", "RegisterTaskDefinitionRequest", rendered.Json));
+        Assert.Empty(ShapeValidator.ValidateJson("ecs", "RegisterTaskDefinitionRequest", JsonSerializer.SerializeToNode(rendered.Request, AwsJson.Options)));
     }
 
     [Fact]
@@ -67,11 +68,12 @@ public sealed class TaskDefinitionTemplateTests
         json["containerDefinitions"]![0]!["portMapping"] = new JsonArray();
         json.Remove("family");
 
-        var violations = BotocoreModel.Validate(json, "RegisterTaskDefinitionRequest");
+        var violations = ShapeValidator.ValidateJson("ecs", "RegisterTaskDefinitionRequest", json);
 
-        Assert.Contains(violations, v => v.Contains("$.family: required", StringComparison.Ordinal));
-        Assert.Contains(violations, v => v.Contains("'bridged' is not one of bridge, host, awsvpc, none", StringComparison.Ordinal));
-        Assert.Contains(violations, v => v.Contains("portMapping: not a member of ContainerDefinition", StringComparison.Ordinal));
+        Assert.Contains("family: required member is missing", violations);
+        Assert.Contains("networkMode: 'bridged' is not one of bridge|host|awsvpc|none", violations);
+        Assert.Contains("containerDefinitions[0].portMapping: unknown member", violations);
+        Assert.Equal(3, violations.Count);
     }
 
     [Fact]

@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Deploy.Testing;
 using Docker.DotNet;
 
 namespace Deploy.Delivery.Tests.Images;
@@ -13,18 +13,13 @@ internal static class Tools
 
     public static Task<string> DockerAsync(params string[] arguments) => RunAsync("docker", arguments);
 
+    /// <summary>Runs a program that must succeed and returns its trimmed output; image builds may take minutes.</summary>
     public static async Task<string> RunAsync(string program, params string[] arguments)
     {
-        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var argument in arguments)
-            start.ArgumentList.Add(argument);
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}: {await error}{await output}");
-        return (await output).Trim();
+        var result = await ProcessRunner.RunAsync(program, arguments, timeout: TimeSpan.FromMinutes(15));
+        if (result.ExitCode != 0)
+            throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {result.ExitCode}: {result.Stderr}{result.Stdout}");
+        return result.Stdout.Trim();
     }
 
     public static string RepositoryRoot()

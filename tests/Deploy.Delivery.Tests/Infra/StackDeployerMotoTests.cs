@@ -1,11 +1,13 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
 using Deploy.Aws.Logs;
 using Deploy.Delivery.Infra;
 using Deploy.Delivery.Tests.Quality;
 using Deploy.Engine;
+using Deploy.Testing.Moto;
 
 namespace Deploy.Delivery.Tests.Infra;
 
@@ -15,7 +17,7 @@ namespace Deploy.Delivery.Tests.Infra;
 /// records stack-level events only; it never fills the outputs of a stack made by a change set (the outputs are checked
 /// on a stack made by CreateStack, and on the scripted fake).
 /// </summary>
-public sealed partial class StackDeployerMotoTests(MotoProcess moto) : IClassFixture<MotoProcess>, IAsyncLifetime, IDisposable
+public sealed partial class StackDeployerMotoTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime, IDisposable
 {
     private const string Name = "platform";
     private readonly RecordingLog log = new();
@@ -25,7 +27,14 @@ public sealed partial class StackDeployerMotoTests(MotoProcess moto) : IClassFix
     public async Task InitializeAsync()
     {
         await moto.ResetAsync();
-        session = moto.Session();
+        // moto is reached through the session's own AWS_ENDPOINT_URL, never the process's environment.
+        session = new AwsSession(new AwsSessionOptions
+        {
+            Region = MotoServer.Region,
+            Credentials = new BasicAWSCredentials(MotoServer.AccessKeyId, MotoServer.SecretAccessKey),
+            Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = moto.Endpoint.ToString() },
+            MaxAttempts = 2,
+        });
     }
 
     public Task DisposeAsync() => Task.CompletedTask;

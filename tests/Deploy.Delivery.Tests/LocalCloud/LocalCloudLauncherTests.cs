@@ -1,8 +1,8 @@
 using System.Net;
-using System.Net.Sockets;
 using Deploy.Delivery.LocalCloud;
 using Deploy.Delivery.Tests.Quality;
 using Deploy.Engine;
+using Deploy.Testing;
 
 namespace Deploy.Delivery.Tests.LocalCloud;
 
@@ -14,7 +14,7 @@ public sealed class LocalCloudLauncherTests : IDisposable
 
     public LocalCloudLauncherTests()
     {
-        var settings = new LocalCloudSettings { RootDirectory = RepositoryRoot.Path, WorkDirectory = work, Port = FreePort() };
+        var settings = new LocalCloudSettings { RootDirectory = RepositoryRoot.Path, WorkDirectory = work, Port = FreePort.Next() };
         launcher = new LocalCloudLauncher(settings, new ToolRunner(log), log);
     }
 
@@ -45,7 +45,7 @@ public sealed class LocalCloudLauncherTests : IDisposable
     public async Task A_foreign_server_on_the_port_is_reported_instead_of_reused()
     {
         using var listener = new HttpListener();
-        var port = FreePort();
+        var port = FreePort.Next();
         listener.Prefixes.Add($"http://127.0.0.1:{port}/");
         listener.Start();
         _ = Task.Run(async () =>
@@ -72,13 +72,6 @@ public sealed class LocalCloudLauncherTests : IDisposable
     }
 
     private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
-
-    private static int FreePort()
-    {
-        using var socket = new TcpListener(IPAddress.Loopback, 0);
-        socket.Start();
-        return ((IPEndPoint)socket.LocalEndpoint).Port;
-    }
 
     public void Dispose()
     {

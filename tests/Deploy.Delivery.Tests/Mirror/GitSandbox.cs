@@ -2,6 +2,7 @@ using System.Collections;
 using System.Diagnostics;
 using System.Text;
 using Deploy.Delivery.Mirror;
+using Deploy.Delivery.Tests.Quality;
 using Deploy.Engine;
 
 namespace Deploy.Delivery.Tests.Mirror;
@@ -37,7 +38,7 @@ internal sealed class GitSandbox : IDisposable
     public IReadOnlyDictionary<string, string> Environment { get; }
 
     /// <summary>Every line the mirror logged, unmasked.</summary>
-    public LineLog Log { get; } = new();
+    public RecordingLog Log { get; } = new();
 
     /// <summary>Every value the mirror registered as a secret.</summary>
     public List<string> RegisteredSecrets { get; } = [];
@@ -180,44 +181,5 @@ internal sealed class GitSandbox : IDisposable
         environment["GIT_AUTHOR_NAME"] = environment["GIT_COMMITTER_NAME"] = "Mirror Test";
         environment["GIT_AUTHOR_EMAIL"] = environment["GIT_COMMITTER_EMAIL"] = "mirror@example.test";
         return environment;
-    }
-}
-
-/// <summary>An IBuildLog keeping every line as written (unmasked), thread-safe.</summary>
-internal sealed class LineLog : IBuildLog
-{
-    private readonly List<string> lines = [];
-
-    public IReadOnlyList<string> Lines
-    {
-        get
-        {
-            lock (lines)
-                return [.. lines];
-        }
-    }
-
-    public bool IsQuiet => false;
-
-    public void Information(string message) => Add(message);
-
-    public void Warning(string message) => Add(message);
-
-    public void Error(string message) => Add(message);
-
-    public void Debug(string message) => Add(message);
-
-    public void Write(string text) => Add(text);
-
-    public void Clear()
-    {
-        lock (lines)
-            lines.Clear();
-    }
-
-    private void Add(string line)
-    {
-        lock (lines)
-            lines.Add(line);
     }
 }

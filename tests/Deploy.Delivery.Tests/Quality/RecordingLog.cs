@@ -2,7 +2,7 @@ using Deploy.Engine;
 
 namespace Deploy.Delivery.Tests.Quality;
 
-/// <summary>An IBuildLog that keeps every line, for assertions.</summary>
+/// <summary>An IBuildLog that keeps every line as written (unmasked, thread-safe), for assertions.</summary>
 internal sealed class RecordingLog : IBuildLog
 {
     private readonly List<string> lines = [];
@@ -29,6 +29,15 @@ internal sealed class RecordingLog : IBuildLog
     public void Debug(string message) => Add(message);
 
     public void Write(string text) => Add(text);
+
+    /// <summary>Forgets the lines so far, so a test can look at what a second run logs.</summary>
+    public void Clear()
+    {
+        lock (lines)
+        {
+            lines.Clear();
+        }
+    }
 
     private void Add(string line)
     {

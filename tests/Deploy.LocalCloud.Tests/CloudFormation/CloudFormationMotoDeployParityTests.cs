@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing.Moto;
 
 namespace Deploy.LocalCloud.Tests.CloudFormation;
 

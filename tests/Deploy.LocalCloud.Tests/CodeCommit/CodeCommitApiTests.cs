@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Deploy.LocalCloud.CodeCommit;
 using Deploy.LocalCloud.Tests.CloudFormation;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Deploy.LocalCloud.Tests.CodeCommit;
@@ -20,7 +21,7 @@ public sealed class CodeCommitApiTests
 
         Assert.Equal($"http://127.0.0.1:{cloud.Instance.Endpoint.Port}/v1/repos/app", created["cloneUrlHttp"]!.GetValue<string>());
         Assert.Null(created["defaultBranch"]);
-        Assert.Equal("true", (await GitClient.RunCleanAsync("git", ["-C", bare, "rev-parse", "--is-bare-repository"], GitClient.BaseEnvironment(bare))).Stdout.Trim());
+        Assert.Equal("true", (await ProcessRunner.RunAsync("git", ["-C", bare, "rev-parse", "--is-bare-repository"], GitClient.BaseEnvironment(bare), inheritEnvironment: false)).Stdout.Trim());
         using var git = new GitClient(cloud.Instance);
         Assert.Equal(0, (await git.RunAsync(git.Path(""), "ls-remote", created["cloneUrlHttp"]!.GetValue<string>())).ExitCode);
 

@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using Deploy.LocalCloud.CodeCommit;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Deploy.LocalCloud.Tests.CodeCommit;
@@ -160,7 +161,7 @@ public sealed class CodeCommitGitTests
         using var home = new TempDirectory();
         var environment = GitClient.BaseEnvironment(home.Path);
 
-        var result = await GitClient.RunCleanAsync("git", ["ls-remote", url], environment);
+        var result = await ProcessRunner.RunAsync("git", ["ls-remote", url], environment, inheritEnvironment: false);
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("could not read Username", result.Stderr, StringComparison.Ordinal);

@@ -1,8 +1,8 @@
 using System.Collections;
-using System.Diagnostics;
 using System.Globalization;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 
 namespace Deploy.LocalCloud.Tests.CodeCommit;
 
@@ -50,7 +50,7 @@ public sealed class GitClient : IDisposable
     public string Path(string name) => System.IO.Path.Combine(root.Path, name);
 
     /// <summary>Runs git; the result is returned whatever the exit code.</summary>
-    public Task<ProcessResult> RunAsync(string directory, params string[] arguments) => RunCleanAsync("git", ["-C", directory, .. arguments], Environment);
+    public Task<ProcessResult> RunAsync(string directory, params string[] arguments) => ProcessRunner.RunAsync("git", ["-C", directory, .. arguments], Environment, inheritEnvironment: false);
 
     /// <summary>Runs git, which must succeed, and returns its trimmed standard output.</summary>
     public async Task<string> GitAsync(string directory, params string[] arguments)
@@ -71,43 +71,6 @@ public sealed class GitClient : IDisposable
     }
 
     public void Dispose() => root.Dispose();
-
-    /// <summary>Runs a program with exactly <paramref name="environment"/> (nothing inherited), with a timeout.</summary>
-    public static async Task<ProcessResult> RunCleanAsync(string program, IEnumerable<string> arguments, IReadOnlyDictionary<string, string> environment)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Clear();
-        foreach (var (name, value) in environment)
-        {
-            start.Environment[name] = value;
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {program}");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{program} {string.Join(' ', arguments)} timed out");
-        }
-
-        return new ProcessResult(process.ExitCode, await stdout, await stderr);
-    }
 
     /// <summary>The test process's environment without git or AWS settings, plus a private HOME and a fixed identity.</summary>
     public static Dictionary<string, string> BaseEnvironment(string home)

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 
 namespace Deploy.LocalCloud.Tests.CodeCommit;
 

@@ -2,6 +2,7 @@ using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing.Moto;
 
 namespace Deploy.LocalCloud.Tests.Ec2;
 
@@ -47,7 +48,7 @@ public sealed class Ec2Tests
         Assert.Equal("10.0.0.0/8", Assert.Single(rule.Ipv4Ranges).CidrIp);
         Assert.Equal("InvalidGroup.NotFound", missing.ErrorCode);
         Assert.DoesNotContain(afterDelete.SecurityGroups, g => g.GroupId == created.GroupId);
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class Ec2Tests
         Assert.Equal("SignatureDoesNotMatch", wrong);
         Assert.Equal("InvalidClientTokenId", unknown);
         Assert.All(cloud.Responses, r => Assert.Equal("ec2", r.Protocol));
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -96,6 +97,6 @@ public sealed class Ec2Tests
             Assert.True(expected == actual, $"{string.Join(' ', await mistake(cloud.Cli))}: moto {expected}, local cloud {actual}");
         }
 
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 
 namespace Deploy.LocalCloud.Tests.Ecs;
 
@@ -55,7 +56,7 @@ public sealed class DockerRestartTests
         });
         Assert.Equal("hello v1", answer);
         Assert.Equal(2, (await kit.ContainerIdsAsync()).Count);
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     private static async Task<IReadOnlyList<string>> TaskArnsAsync(TestCloud cloud, WebService service) =>

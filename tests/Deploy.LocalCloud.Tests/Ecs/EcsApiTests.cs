@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing.Moto;
 
 namespace Deploy.LocalCloud.Tests.Ecs;
 
@@ -33,7 +34,7 @@ public sealed class EcsApiTests
         Assert.Equal([first], inactiveList["taskDefinitionArns"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal(["api", "apiother"], families["families"]!.AsArray().Select(a => a!.GetValue<string>()));
         Assert.Equal("ClientException", refused);
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -71,7 +72,7 @@ public sealed class EcsApiTests
         Assert.Equal("MISSING", described["failures"]![0]!["reason"]!.GetValue<string>());
         Assert.Contains("(service idle) has reached a steady state.", WebService.Events(service.AsObject()));
         Assert.Equal("ClusterContainsServicesException", busy);
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -109,7 +110,7 @@ public sealed class EcsApiTests
             Assert.Single(service["deployments"]!.AsArray(), x => x!["status"]!.GetValue<string>() == "PRIMARY");
         });
         Assert.Single(settled.Select(d => d.ToJsonString()).Distinct());
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -149,6 +150,6 @@ public sealed class EcsApiTests
         var motoInactive = await moto.Cli.JsonAsync("ecs", "describe-task-definition", "--task-definition", "mistakes:1");
         var localInactive = await cloud.Cli.JsonAsync("ecs", "describe-task-definition", "--task-definition", "mistakes:1");
         Assert.Equal(motoInactive["taskDefinition"]!["status"]!.GetValue<string>(), localInactive["taskDefinition"]!["status"]!.GetValue<string>());
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 }

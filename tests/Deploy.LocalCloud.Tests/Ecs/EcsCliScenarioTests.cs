@@ -52,7 +52,7 @@ public sealed class EcsCliScenarioTests
         Assert.Equal("hello v1", http.Trim());
         Assert.Equal("starting v1", logs["events"]![0]!["message"]!.GetValue<string>());
         Assert.Equal(2, await service.HealthyTargetsAsync(cloud));
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 }
 

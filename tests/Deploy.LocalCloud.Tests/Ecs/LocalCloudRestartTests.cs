@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing.Botocore;
 
 namespace Deploy.LocalCloud.Tests.Ecs;
 
@@ -43,9 +44,8 @@ public sealed class LocalCloudRestartTests
         Assert.Contains("disappeared", stopped["stoppedReason"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(2, steady["runningCount"]!.GetValue<int>());
         Assert.Equal("hello v1", answer.Trim());
-        var problems = responses.SelectMany(Ec2ShapeValidator.Validate).ToList();
-        Assert.True(problems.Count == 0, string.Join('\n', problems));
-        first.AssertAllResponsesMatchBotocore();
+        ModelAssert.Conforms(responses.SelectMany(ExchangeConformance.Violations));
+        first.AssertResponsesMatchBotocore();
         await second.DisposeAsync();
     }
 }

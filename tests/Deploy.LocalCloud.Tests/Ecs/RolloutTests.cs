@@ -56,7 +56,7 @@ public sealed class RolloutTests(ITestOutputHelper output)
         Assert.Equal("EssentialContainerExited", crashed["stopCode"]!.GetValue<string>());
         Assert.Equal(3, crashed["containers"]![0]!["exitCode"]!.GetValue<int>());
         Assert.Equal("STOPPED", crashed["lastStatus"]!.GetValue<string>());
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class RolloutTests(ITestOutputHelper output)
             Assert.Equal("hello v2", (await client.GetStringAsync(new Uri($"http://{service.LoadBalancerDns}/"))).Trim());
         }
 
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -128,7 +128,7 @@ public sealed class RolloutTests(ITestOutputHelper output)
         Assert.Equal($"Task failed ELB health checks in (target-group {service.TargetGroupArn})", task["stoppedReason"]!.GetValue<string>());
         Assert.Contains(WebService.Events(failing), e => e.Contains("is unhealthy in (target-group", StringComparison.Ordinal));
         Assert.Equal("IN_PROGRESS", WebService.Primary(failing)["rolloutState"]!.GetValue<string>());
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     /// <summary>UpdateService → COMPLETED for the new tasks, split into pull, start and healthy (the performance note's figure).</summary>

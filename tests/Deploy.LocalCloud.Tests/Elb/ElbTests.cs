@@ -1,5 +1,7 @@
 using System.Net;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
+using Deploy.Testing.Moto;
 
 namespace Deploy.LocalCloud.Tests.Elb;
 
@@ -59,7 +61,7 @@ public sealed class ElbTests
         Assert.Equal("/health", groups["TargetGroups"]![0]!["HealthCheckPath"]!.GetValue<string>());
         Assert.Equal("ResourceInUse", inUse);
         Assert.Empty(gone["LoadBalancers"]!.AsArray());
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 
     [Fact]
@@ -84,7 +86,7 @@ public sealed class ElbTests
             Assert.True(expected == actual, $"{string.Join(' ', mistake)}: moto {expected}, local cloud {actual}");
         }
 
-        cloud.AssertAllResponsesMatchBotocore();
+        cloud.AssertResponsesMatchBotocore();
     }
 }
 

@@ -2,6 +2,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
 using Deploy.LocalCloud.Hosting;
+using Deploy.Testing;
+using Deploy.Testing.Moto;
 
 namespace Deploy.LocalCloud.Tests.Support;
 
@@ -10,6 +12,9 @@ public sealed partial class AwsCli(string endpoint, string accessKey, string sec
 {
     public static AwsCli For(LocalCloudInstance cloud) =>
         new(cloud.Endpoint.ToString().TrimEnd('/'), cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey);
+
+    public static AwsCli For(MotoServer moto) =>
+        new(moto.Endpoint.ToString().TrimEnd('/'), MotoServer.AccessKeyId, MotoServer.SecretAccessKey, MotoServer.Region);
 
     public AwsCli WithSecret(string secret) => new(endpoint, accessKey, secret, region);
 
@@ -51,4 +56,13 @@ public sealed partial class AwsCli(string endpoint, string accessKey, string sec
 
     [GeneratedRegex(@"An error occurred \(([A-Za-z0-9]+)\)")]
     private static partial Regex ErrorCodePattern();
+}
+
+/// <summary><c>moto.Cli</c>: the aws CLI pointed at a moto_server, the oracle the parity tests compare the local cloud with.</summary>
+public static class MotoCli
+{
+    extension(MotoServer moto)
+    {
+        public AwsCli Cli => AwsCli.For(moto);
+    }
 }

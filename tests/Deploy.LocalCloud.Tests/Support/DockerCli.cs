@@ -1,3 +1,5 @@
+using Deploy.Testing;
+
 namespace Deploy.LocalCloud.Tests.Support;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Docker;
+using Deploy.Testing;
 
 namespace Deploy.LocalCloud.Tests.Support;
 

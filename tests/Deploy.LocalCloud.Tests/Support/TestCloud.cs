@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Deploy.LocalCloud.Hosting;
+using Deploy.Testing.Botocore;
 
 namespace Deploy.LocalCloud.Tests.Support;
 
@@ -37,12 +38,11 @@ public sealed class TestCloud : IAsyncDisposable
         return new TestCloud(instance, recorded, owned);
     }
 
-    /// <summary>Every response seen so far must fit botocore's shape for its operation (or be a well-formed error).</summary>
+    /// <summary>Every response seen so far must fit botocore's shape for its operation (or be a well-formed error), EC2's included.</summary>
     public void AssertResponsesMatchBotocore()
     {
         Assert.NotEmpty(responses);
-        var problems = responses.SelectMany(BotocoreShapeValidator.Validate).ToList();
-        Assert.True(problems.Count == 0, "Responses not matching botocore:\n" + string.Join('\n', problems));
+        ModelAssert.Conforms(responses.SelectMany(ExchangeConformance.Violations).Distinct());
     }
 
     public async ValueTask DisposeAsync()

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Xml.Linq;
 
-namespace Deploy.Aws.Tests.Support;
+namespace Deploy.Testing.Botocore;
 
 /// <summary>Generates fully populated sample responses from an operation's output shape.</summary>
 internal sealed class SampleResponses

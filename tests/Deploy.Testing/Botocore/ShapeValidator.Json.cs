@@ -1,97 +1,37 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
-namespace Deploy.Aws.Tests.Support;
+namespace Deploy.Testing.Botocore;
 
-/// <summary>Validates JSON-protocol bodies against botocore shapes.</summary>
-internal static class JsonValidation
+public static partial class ShapeValidator
 {
-    public static IReadOnlyList<string> ValidateRequest(ServiceModel model, string? target, string? contentType, string body)
+    /// <summary>
+    /// Validates a JSON value against a shape of <paramref name="model"/>, recursively: structures (required members,
+    /// unknown or repeated members, null members, unions), lists and maps (sizes, map keys), strings (enum, length,
+    /// pattern), numbers (integer/long range, float), booleans, timestamps (epoch seconds, or the shape's
+    /// <c>timestampFormat</c> string), blobs (base64). Violations read <c>path: problem</c>, e.g.
+    /// <c>containerDefinitions[0].portMappings[0].containerPort: expected integer, got string</c>.
+    /// </summary>
+    public static IReadOnlyList<string> ValidateJson(
+        ServiceModel model, string shapeName, JsonElement value, MessageDirection direction = MessageDirection.Request)
     {
+        ArgumentNullException.ThrowIfNull(model);
         var violations = new List<string>();
-        if (string.IsNullOrEmpty(target))
-        {
-            violations.Add($"{model.ServiceId}: X-Amz-Target header is missing");
-            return violations;
-        }
-
-        var dot = target.LastIndexOf('.');
-        var prefix = dot < 0 ? string.Empty : target[..dot];
-        var operation = target[(dot + 1)..];
-        var label = $"{model.ServiceId} {operation}";
-        if (!string.Equals(prefix, model.TargetPrefix, StringComparison.Ordinal))
-        {
-            violations.Add($"{label}: X-Amz-Target prefix '{prefix}' is not the model's '{model.TargetPrefix}'");
-        }
-
-        if (!model.HasOperation(operation))
-        {
-            violations.Add($"{label}: the model has no operation {operation}");
-            return violations;
-        }
-
-        var expectedType = "application/x-amz-json-" + (model.JsonVersion ?? "1.0");
-        var mediaType = contentType?.Split(';')[0].Trim();
-        if (!string.Equals(mediaType, expectedType, StringComparison.OrdinalIgnoreCase))
-        {
-            violations.Add($"{label}: content type '{contentType}' is not {expectedType}");
-        }
-
-        ValidateDocument(model, model.InputShape(operation), body, label, violations);
+        ValidateJsonValue(model, shapeName, value, string.Empty, direction, violations);
         return violations;
     }
 
-    public static IReadOnlyList<string> ValidateResponse(ServiceModel model, string operation, string body)
-    {
-        var violations = new List<string>();
-        var label = $"{model.ServiceId} {operation} response";
-        if (!model.HasOperation(operation))
-        {
-            violations.Add($"{label}: the model has no operation {operation}");
-            return violations;
-        }
+    /// <inheritdoc cref="ValidateJson(ServiceModel, string, JsonElement, MessageDirection)"/>
+    public static IReadOnlyList<string> ValidateJson(
+        ServiceModel model, string shapeName, JsonNode? value, MessageDirection direction = MessageDirection.Request) =>
+        ValidateJson(model, shapeName, JsonSerializer.SerializeToElement(value), direction);
 
-        ValidateDocument(model, model.OutputShape(operation), body, label, violations);
-        return violations;
-    }
+    /// <inheritdoc cref="ValidateJson(ServiceModel, string, JsonElement, MessageDirection)"/>
+    public static IReadOnlyList<string> ValidateJson(
+        string service, string shapeName, JsonNode? value, MessageDirection direction = MessageDirection.Request) =>
+        ValidateJson(BotocoreModels.Load(service), shapeName, value, direction);
 
-    private static void ValidateDocument(ServiceModel model, string? shapeName, string body, string label, List<string> violations)
-    {
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(string.IsNullOrWhiteSpace(body) ? "{}" : body);
-        }
-        catch (JsonException e)
-        {
-            violations.Add($"{label}: body is not JSON: {e.Message}");
-            return;
-        }
-
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                violations.Add($"{label}: body must be a JSON object, got {ShapeFacts.Describe(document.RootElement.ValueKind)}");
-                return;
-            }
-
-            if (shapeName is null)
-            {
-                if (document.RootElement.EnumerateObject().Any())
-                {
-                    violations.Add($"{label}: the operation takes no members but the body has some");
-                }
-
-                return;
-            }
-
-            var found = new List<string>();
-            Validate(model, shapeName, document.RootElement, string.Empty, found);
-            violations.AddRange(found.Select(v => $"{label}: {v}"));
-        }
-    }
-
-    private static void Validate(ServiceModel model, string shapeName, JsonElement value, string path, List<string> violations)
+    private static void ValidateJsonValue(ServiceModel model, string shapeName, JsonElement value, string path, MessageDirection direction, List<string> violations)
     {
         var shape = model.Shape(shapeName);
         var type = shape.Type();
@@ -110,7 +50,7 @@ internal static class JsonValidation
         switch (type)
         {
             case "structure":
-                ValidateStructure(model, shape, value, path, violations);
+                ValidateJsonStructure(model, shape, value, path, direction, violations);
                 break;
 
             case "list":
@@ -120,12 +60,12 @@ internal static class JsonValidation
                     return;
                 }
 
-                shape.CheckConstraints(where, value.GetArrayLength(), violations);
+                shape.CheckConstraints(where, value.GetArrayLength(), direction, violations);
                 var memberShape = shape.ListMember().GetProperty("shape").GetString()!;
                 var index = 0;
                 foreach (var item in value.EnumerateArray())
                 {
-                    Validate(model, memberShape, item, $"{path}[{index++}]", violations);
+                    ValidateJsonValue(model, memberShape, item, $"{path}[{index++}]", direction, violations);
                 }
 
                 break;
@@ -138,13 +78,13 @@ internal static class JsonValidation
                 }
 
                 var entries = value.EnumerateObject().ToList();
-                shape.CheckConstraints(where, entries.Count, violations);
+                shape.CheckConstraints(where, entries.Count, direction, violations);
                 var keyShape = model.Shape(shape.GetProperty("key").GetProperty("shape").GetString()!);
                 var valueShape = shape.GetProperty("value").GetProperty("shape").GetString()!;
                 foreach (var entry in entries)
                 {
                     keyShape.CheckConstraints($"{where} key '{entry.Name}'", entry.Name, violations);
-                    Validate(model, valueShape, entry.Value, $"{path}[\"{entry.Name}\"]", violations);
+                    ValidateJsonValue(model, valueShape, entry.Value, $"{path}[\"{entry.Name}\"]", direction, violations);
                 }
 
                 break;
@@ -174,6 +114,7 @@ internal static class JsonValidation
                 }
 
             case "float" or "double":
+                // JSON has no NaN or infinities; the JSON protocols send them as these strings.
                 if (value.ValueKind == JsonValueKind.Number)
                 {
                     shape.CheckConstraints(where, value.GetDouble(), violations);
@@ -195,12 +136,17 @@ internal static class JsonValidation
 
             case "timestamp":
                 {
+                    // Epoch seconds unless the shape names a string format.
                     var format = shape.Text("timestampFormat");
                     if (format is "iso8601" or "rfc822")
                     {
                         if (value.ValueKind != JsonValueKind.String)
                         {
                             violations.Add($"{where}: expected timestamp ({format} string), got {ShapeFacts.Describe(value.ValueKind)}");
+                        }
+                        else
+                        {
+                            shape.CheckTimestampText(where, value.GetString()!, format, violations);
                         }
                     }
                     else if (value.ValueKind != JsonValueKind.Number)
@@ -229,7 +175,7 @@ internal static class JsonValidation
         }
     }
 
-    private static void ValidateStructure(ServiceModel model, JsonElement shape, JsonElement value, string path, List<string> violations)
+    private static void ValidateJsonStructure(ServiceModel model, JsonElement shape, JsonElement value, string path, MessageDirection direction, List<string> violations)
     {
         var where = path.Length == 0 ? "(body)" : path;
         if (value.ValueKind != JsonValueKind.Object)
@@ -251,25 +197,14 @@ internal static class JsonValidation
 
             if (!members.TryGetValue(property.Name, out var member))
             {
-                var near = members.Keys.FirstOrDefault(k => string.Equals(k, property.Name, StringComparison.OrdinalIgnoreCase));
-                violations.Add(near is null
-                    ? $"{memberPath}: unknown member"
-                    : $"{memberPath}: unknown member (did you mean {near}?)");
+                violations.Add(ShapeFacts.UnknownMember(memberPath, property.Name, members.Keys));
                 continue;
             }
 
-            Validate(model, member.ShapeName, property.Value, memberPath, violations);
+            ValidateJsonValue(model, member.ShapeName, property.Value, memberPath, direction, violations);
         }
 
-        foreach (var required in shape.Required())
-        {
-            var wire = members.Values.FirstOrDefault(m => m.Name == required)?.WireName ?? required;
-            if (!present.Contains(wire))
-            {
-                violations.Add($"{ShapeFacts.Join(path, wire)}: required member is missing");
-            }
-        }
-
+        shape.CheckRequired(members, present.Contains, path, violations);
         if (shape.Flag("union") && present.Count != 1)
         {
             violations.Add($"{where}: a union must set exactly one member, got {present.Count}");

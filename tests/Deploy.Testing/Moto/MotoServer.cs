@@ -1,18 +1,18 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using Xunit;
 
-namespace Deploy.Aws.Tests.Support;
+namespace Deploy.Testing.Moto;
 
 /// <summary>
-/// moto_server on a free loopback port, as an xunit fixture (class fixture, or the shared
-/// <see cref="MotoGroup"/>). Call <see cref="ResetAsync"/> before each test (e.g. from the test class's
-/// <c>IAsyncLifetime.InitializeAsync</c>). Clients reach it through <see cref="Endpoint"/> and the dummy
-/// credentials below, set through the session's options, never through the process environment.
+/// moto_server (an AWS emulator nobody here wrote, so an independent oracle) on a free loopback port. Use it as an xunit
+/// fixture (class or collection fixture: xunit starts it through <see cref="InitializeAsync"/>) or start one for a single
+/// test with <c>await using var moto = await MotoServer.StartAsync();</c>. <see cref="ResetAsync"/> clears moto's state
+/// between tests that share one. Clients reach it through <see cref="Endpoint"/> with the dummy credentials below, set
+/// through their own options or child environment, never through the test process's environment.
 /// </summary>
-public sealed class MotoServer : IAsyncLifetime, IDisposable
+public sealed class MotoServer : IAsyncLifetime, IAsyncDisposable, IDisposable
 {
     public const string AccessKeyId = "testing";
     public const string SecretAccessKey = "testing";
@@ -22,6 +22,7 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
     /// <summary>moto's default account.</summary>
     public const string AccountId = "123456789012";
 
+    private const int StartAttempts = 3;
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private readonly StringBuilder output = new();
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(30) };
@@ -31,11 +32,11 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
     /// <summary>http://127.0.0.1:&lt;port&gt;</summary>
     public Uri Endpoint => process is null
         ? throw new InvalidOperationException("moto_server is not started")
-        : new Uri($"http://127.0.0.1:{port}");
+        : new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
 
     public int Port => port;
 
-    /// <summary>What moto_server printed so far (for failure messages).</summary>
+    /// <summary>What moto_server printed so far (the last 32-64 KiB), for failure messages.</summary>
     public string Output
     {
         get
@@ -47,14 +48,31 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
         }
     }
 
+    /// <summary>Starts a moto_server that answers; dispose it to stop it.</summary>
+    public static async Task<MotoServer> StartAsync()
+    {
+        var server = new MotoServer();
+        try
+        {
+            await server.InitializeAsync();
+            return server;
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Starts moto_server and waits until it answers; a start that fails (e.g. the port was taken meanwhile) is retried on another port.</summary>
     public async Task InitializeAsync()
     {
         Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
+        for (var attempt = 0; attempt < StartAttempts; attempt++)
         {
             try
             {
-                await StartAsync();
+                await StartOnceAsync();
                 return;
             }
             catch (InvalidOperationException e)
@@ -77,7 +95,14 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
         }
     }
 
-    public Task DisposeAsync()
+    /// <summary>Kills moto_server (its whole process tree).</summary>
+    public ValueTask DisposeAsync()
+    {
+        Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    Task IAsyncLifetime.DisposeAsync()
     {
         Dispose();
         return Task.CompletedTask;
@@ -89,19 +114,10 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
         http.Dispose();
     }
 
-    private static int FreePort()
+    private async Task StartOnceAsync()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var free = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return free;
-    }
-
-    private async Task StartAsync()
-    {
-        port = FreePort();
-        // A small bash watchdog runs moto and ends it when the test host goes away without disposing the fixture
+        port = FreePort.Next();
+        // A small bash watchdog runs moto and ends it when the test host goes away without disposing the server
         // (an aborted run); Dispose kills the whole tree.
         var start = new ProcessStartInfo("bash")
         {
@@ -136,6 +152,7 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
 
             try
             {
+                // The reset doubles as the readiness probe: it answers once moto serves, and leaves a fresh state.
                 using var probe = new CancellationTokenSource(TimeSpan.FromSeconds(2));
                 await ResetAsync(probe.Token);
                 return;
@@ -195,31 +212,5 @@ public sealed class MotoServer : IAsyncLifetime, IDisposable
         {
             running.Dispose();
         }
-    }
-}
-
-/// <summary>One moto_server shared by every test class in the collection (tests in it run one at a time).</summary>
-[CollectionDefinition(Name)]
-public sealed class MotoGroup : ICollectionFixture<MotoServer>
-{
-    public const string Name = "moto";
-}
-
-/// <summary>Base of the test classes on the shared moto_server (<see cref="MotoGroup"/>): moto is reset before each test.</summary>
-public abstract class MotoTestBase(MotoServer moto) : IAsyncLifetime
-{
-    protected MotoServer Moto { get; } = moto;
-
-    public Task InitializeAsync() => Moto.ResetAsync();
-
-    public Task DisposeAsync()
-    {
-        AfterTest();
-        return Task.CompletedTask;
-    }
-
-    /// <summary>Checks after each test, e.g. that what a recorder saw conforms to the model.</summary>
-    protected virtual void AfterTest()
-    {
     }
 }
