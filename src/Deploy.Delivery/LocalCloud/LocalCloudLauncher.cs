@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using Deploy.Engine;
 
 namespace Deploy.Delivery.LocalCloud;
@@ -43,7 +45,9 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
         }
         else if (await IsHealthyAsync(cancellationToken))
         {
-            throw new BuildFailedException($"Port {settings.Port} already answers /health but not as our local cloud: stop that process or pass --local-cloud-port <free port>.");
+            throw new BuildFailedException(await OtherOwnerOfThePortAsync(cancellationToken) is { } otherState
+                ? $"Port {settings.Port} is taken by the local cloud of another checkout (state: {otherState}): run './build.sh LocalCloudDown' in that checkout, or pass --local-cloud-port <free port> here."
+                : $"Port {settings.Port} already answers /health but not as our local cloud: stop that process or pass --local-cloud-port <free port>.");
         }
 
         var dll = await CompileAsync(dotnet, sourceHash, cancellationToken);
@@ -120,6 +124,24 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
 
     private string LastLogLine() =>
         File.Exists(settings.LogFile) ? File.ReadLines(settings.LogFile).LastOrDefault(l => l.Trim().Length > 0) ?? "no output" : "no output";
+
+    /// <summary>The local cloud's /health names itself with this (LocalCloudApplication.HealthService, another process).</summary>
+    public const string HealthService = "deploy-local-cloud";
+
+    // A local cloud that this checkout did not start: its /health says whose state it serves.
+    private async Task<string?> OtherOwnerOfThePortAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var response = await Health.GetAsync(new Uri(settings.Endpoint, "/health"), cancellationToken);
+            var health = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+            return health?["service"]?.GetValue<string>() == HealthService ? health["stateDirectory"]?.GetValue<string>() : null;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
 
     private async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
     {

@@ -23,6 +23,9 @@ namespace Deploy.LocalCloud.Hosting;
 /// <summary>Composition root: Kestrel on loopback, the services, and the three route groups.</summary>
 internal static class LocalCloudApplication
 {
+    /// <summary>The <c>service</c> field of <c>/health</c>; the build's launcher looks for it (LocalCloudLauncher.HealthService).</summary>
+    public const string HealthService = "deploy-local-cloud";
+
     public static WebApplication Create(LocalCloudOptions options)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -106,7 +109,9 @@ internal static class LocalCloudApplication
         services.AddSingleton<IResourceProvider, EventsRuleProvider>();
 
         var app = builder.Build();
-        app.MapGet("/health", () => Results.Ok(new { status = "healthy" }));
+        // Who answers, so a second checkout's build can tell "another checkout's local cloud" from a stranger on the port.
+        var stateDirectory = Path.GetFullPath(options.StateDirectory);
+        app.MapGet("/health", () => Results.Ok(new { status = "healthy", service = HealthService, stateDirectory }));
         app.Map("/v2", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.Map("/v2/{**path}", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP

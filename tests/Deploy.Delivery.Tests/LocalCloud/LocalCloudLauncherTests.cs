@@ -62,6 +62,28 @@ public sealed class LocalCloudLauncherTests : IDisposable
     }
 
     [Fact]
+    public async Task Another_checkouts_local_cloud_on_the_port_is_named_with_its_state_directory()
+    {
+        await launcher.EnsureRunningAsync(DotnetHost, CancellationToken.None);
+        var otherWork = Directory.CreateTempSubdirectory("deploy-local-cloud-other-").FullName;
+        try
+        {
+            var port = new Uri(File.ReadAllLines(Path.Combine(work, "env")).Single(l => l.StartsWith("AWS_ENDPOINT_URL=", StringComparison.Ordinal))["AWS_ENDPOINT_URL=".Length..]).Port;
+            var other = new LocalCloudLauncher(new LocalCloudSettings { RootDirectory = RepositoryRoot.Path, WorkDirectory = otherWork, Port = port }, new ToolRunner(log), log);
+
+            var error = await Assert.ThrowsAsync<BuildFailedException>(() => other.EnsureRunningAsync(DotnetHost, CancellationToken.None));
+
+            Assert.Equal(
+                $"Port {port} is taken by the local cloud of another checkout (state: {Path.Combine(work, "state")}): run './build.sh LocalCloudDown' in that checkout, or pass --local-cloud-port <free port> here.",
+                error.Message);
+        }
+        finally
+        {
+            Directory.Delete(otherWork, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Containers_are_matched_by_the_same_owner_label_the_local_cloud_writes()
     {
         // The local cloud labels its containers with the first 16 hex digits of SHA-256 over its full state directory.
