@@ -313,6 +313,8 @@ public static class PlatformTemplate
             Statement("WatchTheServicesTasks", ["ecs:DescribeTasks"], Sub(EcsArnPrefix + "task/${Cluster}/*")),
             Statement("ListTheServicesTasks", ["ecs:ListTasks"], Sub(EcsArnPrefix + "container-instance/${Cluster}/*")),
             // The family is the service name (DeployFargate registers it so); the family itself and all its revisions.
+            // The Service Authorization Reference lists task-definition* as RegisterTaskDefinition's resource type (older
+            // copies listed none, i.e. "*"); ecs:TagResource is needed alongside it since ECS's 2024 tagging change.
             Statement("RegisterTheServicesTaskDefinition", ["ecs:RegisterTaskDefinition", "ecs:TagResource"],
                 Items(Sub(EcsArnPrefix + "task-definition/${ServiceName}"), Sub(EcsArnPrefix + "task-definition/${ServiceName}:*"))),
             Statement("ReadTaskDefinitions", ["ecs:DescribeTaskDefinition"], "*"),
