@@ -44,7 +44,7 @@ internal sealed partial class Build
 
             var image = await new ServiceImage(docker, Tools, Log).BuildAsync(request, ct);
             await image.WriteAsync(ImageFile, ct);
-            var shortId = image.Id.Replace("sha256:", "", StringComparison.Ordinal)[..12];
+            var shortId = ImageId.Abbreviate(image.Id);
             Log.Information($"Image {shortId} {(image.Unchanged ? "unchanged (same commit and context)" : "built")}: {string.Join(", ", image.Tags)}");
             Log.Information($"Wrote {Path.GetRelativePath(RootDirectory, ImageFile)}");
             if (KeepLocalImages > 0)

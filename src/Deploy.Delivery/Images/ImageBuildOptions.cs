@@ -27,8 +27,4 @@ public sealed record ImageBuildOptions(string ContextDirectory, IReadOnlyList<st
 /// <param name="Tags">The tags that now name it.</param>
 /// <param name="ContextDigest">The <see cref="ImageBuilder.ContextDigestLabel"/> value.</param>
 /// <param name="Unchanged">True when an image from the same context digest already had the primary tag.</param>
-public sealed record ImageBuildResult(string Id, IReadOnlyList<string> Tags, string ContextDigest, bool Unchanged)
-{
-    /// <summary>The id without <c>sha256:</c>, 12 characters, as <c>docker images</c> shows it.</summary>
-    public string ShortId => Id.Replace("sha256:", "", StringComparison.Ordinal)[..12];
-}
+public sealed record ImageBuildResult(string Id, IReadOnlyList<string> Tags, string ContextDigest, bool Unchanged);

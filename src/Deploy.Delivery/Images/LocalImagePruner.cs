@@ -47,19 +47,17 @@ public sealed class LocalImagePruner(IDockerClient docker)
         {
             if (await RemoveEveryReferenceAsync(image, cancellationToken))
             {
-                removed.Add(ShortId(image.ID));
+                removed.Add(ImageId.Abbreviate(image.ID));
                 reclaimed += image.Size;
             }
             else
             {
-                inUse.Add(ShortId(image.ID));
+                inUse.Add(ImageId.Abbreviate(image.ID));
             }
         }
 
         return new PruneResult(removed, inUse, reclaimed);
     }
-
-    public static string ShortId(string id) => id.Replace("sha256:", string.Empty, StringComparison.Ordinal)[..12];
 
     // Tag by tag, so an image also tagged for the registry goes too; the last untag deletes it unless a container holds it.
     private async Task<bool> RemoveEveryReferenceAsync(ImagesListResponse image, CancellationToken cancellationToken)

@@ -43,9 +43,10 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
             log.Information("Local cloud sources changed since it started: restarting it");
             await StopProcessAsync(running.ProcessId, cancellationToken);
         }
-        else if (await IsHealthyAsync(cancellationToken))
+        else if (await HealthAsync(cancellationToken) is { } health)
         {
-            throw new BuildFailedException(await OtherOwnerOfThePortAsync(cancellationToken) is { } otherState
+            // A local cloud this checkout did not start says whose state it serves; anything else is a stranger.
+            throw new BuildFailedException(Text(health["service"]) == HealthService && Text(health["stateDirectory"]) is { } otherState
                 ? $"Port {settings.Port} is taken by the local cloud of another checkout (state: {otherState}): run './build.sh LocalCloudDown' in that checkout, or pass --local-cloud-port <free port> here."
                 : $"Port {settings.Port} already answers /health but not as our local cloud: stop that process or pass --local-cloud-port <free port>.");
         }
@@ -128,31 +129,34 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
     /// <summary>The local cloud's /health names itself with this (LocalCloudApplication.HealthService, another process).</summary>
     public const string HealthService = "deploy-local-cloud";
 
-    // A local cloud that this checkout did not start: its /health says whose state it serves.
-    private async Task<string?> OtherOwnerOfThePortAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var response = await Health.GetAsync(new Uri(settings.Endpoint, "/health"), cancellationToken);
-            var health = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
-            return health?["service"]?.GetValue<string>() == HealthService ? health["stateDirectory"]?.GetValue<string>() : null;
-        }
-        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or JsonException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
-        {
-            return null;
-        }
-    }
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
-    private async Task<bool> IsHealthyAsync(CancellationToken cancellationToken)
+    private async Task<bool> IsHealthyAsync(CancellationToken cancellationToken) => await HealthAsync(cancellationToken) is not null;
+
+    /// <summary>What <c>/health</c> answered with a success status (an empty object when not JSON); null when it did not.</summary>
+    private async Task<JsonNode?> HealthAsync(CancellationToken cancellationToken)
     {
         try
         {
             using var response = await Health.GetAsync(new Uri(settings.Endpoint, "/health"), cancellationToken);
-            return response.IsSuccessStatusCode;
+            if (!response.IsSuccessStatusCode)
+            {
+                return null;
+            }
+
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            try
+            {
+                return JsonNode.Parse(body) as JsonObject ?? new JsonObject();
+            }
+            catch (JsonException)
+            {
+                return new JsonObject();
+            }
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            return false;
+            return null;
         }
     }
 

@@ -31,8 +31,8 @@ public sealed class LocalImagePrunerTests
 
             var result = await new LocalImagePruner(docker).PruneAsync(repository, keep: 2, currentId: ids[3]);
 
-            Assert.Equal([LocalImagePruner.ShortId(ids[0])], result.Removed);
-            Assert.Equal([LocalImagePruner.ShortId(ids[1])], result.InUse);
+            Assert.Equal([ImageId.Abbreviate(ids[0])], result.Removed);
+            Assert.Equal([ImageId.Abbreviate(ids[1])], result.InUse);
             await Assert.ThrowsAsync<DockerImageNotFoundException>(() => docker.Images.InspectImageAsync(ids[0]));
             await Assert.ThrowsAsync<DockerImageNotFoundException>(() => docker.Images.InspectImageAsync($"{registryTag}:commit1"));
             foreach (var kept in ids.Skip(1))
