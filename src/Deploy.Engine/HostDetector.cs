@@ -42,7 +42,9 @@ internal static class HostDetector
         const string headsPrefix = "refs/heads/";
         if (webhookHeadRef is not null)
             return webhookHeadRef.StartsWith(headsPrefix, StringComparison.Ordinal) ? webhookHeadRef[headsPrefix.Length..] : webhookHeadRef;
-        if (sourceVersion is null || IsSha(sourceVersion))
+        // A commit, a pull request (pr/7) or a CodePipeline input artifact (arn:aws:s3:::bucket/key) names no branch.
+        if (sourceVersion is null || IsSha(sourceVersion) || sourceVersion.StartsWith("pr/", StringComparison.Ordinal)
+            || sourceVersion.StartsWith("arn:", StringComparison.Ordinal))
             return null;
         return sourceVersion.StartsWith(headsPrefix, StringComparison.Ordinal) ? sourceVersion[headsPrefix.Length..] : sourceVersion;
     }

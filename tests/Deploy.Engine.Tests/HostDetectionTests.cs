@@ -59,6 +59,12 @@ public sealed class HostDetectionTests
         Assert.Null(HostDetector.CodeBuildBranch(null, "0123456789abcdef0123456789abcdef01234567"));
     }
 
+    [Theory]
+    [InlineData("arn:aws:s3:::codepipeline-artifacts/deploy-pipeline/SourceOutp/AbCdEfG")]
+    [InlineData("pr/17")]
+    public void CodeBuild_source_versions_that_are_no_branch_give_no_branch(string sourceVersion) =>
+        Assert.Null(HostDetector.CodeBuildBranch(null, sourceVersion));
+
     [Fact]
     public void CodeBuild_uses_CODEBUILD_BUILD_URL_when_set()
     {
