@@ -61,51 +61,61 @@ internal sealed partial class Build
         }
         catch (Exception e) when (!DryRun && !cancellationToken.IsCancellationRequested)
         {
-            var outcome = NotificationOutcomes.Of(e);
-            if (Notifier.Wants(outcome))
-            {
-                var context = await NotificationContextAsync(command, run, cancellationToken);
-                await Notifier.NotifyAsync(DeployNotification.For(context, e, Stopwatch.GetElapsedTime(started)), cancellationToken);
-            }
-
+            var duration = Stopwatch.GetElapsedTime(started);
+            await NotifySafelyAsync(command, NotificationOutcomes.Of(e), run, context => DeployNotification.For(context, e, duration), cancellationToken);
             throw;
         }
 
         Note(result.Summary);
-        if (!DryRun && NotificationOutcomes.Of(result) is { } done && Notifier.Wants(done))
+        if (!DryRun && NotificationOutcomes.Of(result) is { } outcome)
         {
-            var context = await NotificationContextAsync(command, run, cancellationToken);
-            await Notifier.NotifyAsync(DeployNotification.For(context, result)!, cancellationToken);
+            await NotifySafelyAsync(command, outcome, run, context => DeployNotification.For(context, result)!, cancellationToken);
         }
     }
 
     /// <summary>
     /// For targets that learn their outcome elsewhere (Release: the pipeline's execution): one message, when
-    /// <paramref name="outcome"/> is in --notify-on. Never throws; true when Slack accepted it.
+    /// <paramref name="outcome"/> is in --notify-on. Never throws.
     /// </summary>
-    async Task<bool> NotifyOutcomeAsync(
+    Task NotifyOutcomeAsync(
         string command,
         NotificationOutcome outcome,
         TimeSpan duration,
         string? reason = null,
         string? taskDefinition = null,
         DeployRun? run = null,
-        CancellationToken cancellationToken = default)
-    {
-        if (!Notifier.Wants(outcome))
-        {
-            return false;
-        }
+        CancellationToken cancellationToken = default) =>
+        NotifySafelyAsync(
+            command,
+            outcome,
+            run ?? new DeployRun { Platform = provisionedOutputs },
+            context => new DeployNotification(outcome, context)
+            {
+                Duration = duration,
+                Reason = reason,
+                TaskDefinition = taskDefinition,
+                RolledBackTo = outcome == NotificationOutcome.RolledBack ? taskDefinition : null,
+            },
+            cancellationToken);
 
-        var context = await NotificationContextAsync(command, run ?? new DeployRun { Platform = provisionedOutputs }, cancellationToken);
-        var notification = new DeployNotification(outcome, context)
+    /// <summary>Gathers the context only when a message will go, and lets nothing escape: the command's result stays its own.</summary>
+    async Task NotifySafelyAsync(
+        string command, NotificationOutcome outcome, DeployRun run, Func<NotificationContext, DeployNotification> message, CancellationToken cancellationToken)
+    {
+        try
         {
-            Duration = duration,
-            Reason = reason,
-            TaskDefinition = taskDefinition,
-            RolledBackTo = outcome == NotificationOutcome.RolledBack ? taskDefinition : null,
-        };
-        return await Notifier.NotifyAsync(notification, cancellationToken);
+            if (Notifier.Wants(outcome))
+            {
+                await Notifier.NotifyAsync(message(await NotificationContextAsync(command, run, cancellationToken)), cancellationToken);
+            }
+        }
+#pragma warning disable CA1031 // Whatever breaks in a notification must not replace the command's own outcome.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            // The type only: a message could quote a URL.
+            Log.Warning($"Slack notification ({NotificationOutcomes.Name(outcome)}) not sent: {e.GetType().Name}. The {command} result stands.");
+        }
     }
 
     /// <summary>The message's context: best effort, each part left out when it cannot be had (the run may have failed early).</summary>
