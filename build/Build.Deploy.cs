@@ -32,11 +32,11 @@ internal sealed partial class Build
     Target DeployFargate => _ => _
         .Description("Registers a task definition revision, rolls the Fargate service, waits and detects rollbacks")
         .DependsOn(PushEcr, ProvisionInfra)
-        .Executes(async ct =>
+        .Executes(ct => Notifying(nameof(DeployFargate), async run =>
         {
-            var platform = await PlatformOutputsAsync(ct);
+            var platform = run.Platform = await PlatformOutputsAsync(ct);
             var session = await AwsSessionAsync();
-            var commit = await DeployedCommitAsync(ct);
+            var commit = run.Commit = await DeployedCommitAsync(ct);
             var image = await ImageToDeployAsync(platform, commit, ct);
             var options = DeployOptions.ForPlatform(platform, image, session.Region, commit, Path.Combine(RootDirectory, TaskDefinitionTemplate)) with
             {
@@ -46,16 +46,16 @@ internal sealed partial class Build
                 DryRun = DryRun,
             };
             var deployer = new FargateDeployer(new EcsClient(session), new EcrClient(session), new LogsClient(session), Log);
-            Note((await Deploying(() => deployer.DeployAsync(options, ct))).Summary);
-        });
+            return await Deploying(() => deployer.DeployAsync(options, ct));
+        }, ct));
 
     Target Rollback => _ => _
         .Description("Redeploys the service's previous task definition revision and waits for it like DeployFargate")
         .DependsOn(LocalCloud)
         .After(DeployFargate)
-        .Executes(async ct =>
+        .Executes(ct => Notifying(nameof(Rollback), async run =>
         {
-            var platform = await PlatformOutputsAsync(ct);
+            var platform = run.Platform = await PlatformOutputsAsync(ct);
             var session = await AwsSessionAsync();
             var rollback = new FargateRollback(new EcsClient(session), new LogsClient(session), Log);
             var options = new RollbackOptions
@@ -66,8 +66,8 @@ internal sealed partial class Build
                 DryRun = DryRun,
                 ServiceUrl = platform.LoadBalancerUrl,
             };
-            Note((await Deploying(() => rollback.RollbackAsync(options, ct))).Summary);
-        });
+            return await Deploying(() => rollback.RollbackAsync(options, ct));
+        }, ct));
 
     /// <summary>The commit BuildImage built (artifacts/image.json), else the host's.</summary>
     async Task<string> DeployedCommitAsync(CancellationToken cancellationToken) =>

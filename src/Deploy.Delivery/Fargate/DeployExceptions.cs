@@ -47,6 +47,13 @@ public sealed class DeploymentFailedException : DeployException
     {
     }
 
+    /// <summary>The failure of a watched rollout: its <see cref="RolloutFailure.Text"/> is the message.</summary>
+    public DeploymentFailedException(RolloutFailure failure)
+        : base((failure ?? throw new ArgumentNullException(nameof(failure))).Text)
+    {
+        Failure = failure;
+    }
+
     public DeploymentFailedException(string message)
         : base(message)
     {
@@ -56,6 +63,9 @@ public sealed class DeploymentFailedException : DeployException
         : base(message, innerException)
     {
     }
+
+    /// <summary>The failure as data (reason, rollback, stopped tasks, log lines); null when only a message was given.</summary>
+    public RolloutFailure? Failure { get; }
 }
 
 /// <summary>The rollout did not finish within the timeout; the message names what is still pending.</summary>
@@ -74,4 +84,7 @@ public sealed class DeploymentTimeoutException : DeployException
         : base(message, innerException)
     {
     }
+
+    /// <summary><c>family:revision</c> whose rollout did not finish, when known.</summary>
+    public string? Revision { get; init; }
 }

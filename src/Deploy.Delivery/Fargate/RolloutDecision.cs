@@ -18,7 +18,11 @@ public enum RolloutState
 /// <param name="State">The verdict.</param>
 /// <param name="Summary">Why, in one line: what is pending, or why it failed.</param>
 /// <param name="Deployment">Our deployment as last seen, when it is still on the service.</param>
-public sealed record RolloutVerdict(RolloutState State, string Summary, Deployment? Deployment);
+/// <param name="RolledBackTo">
+/// For a failure: <c>family:revision</c> the circuit breaker rolled the service back to (our deployment failed, and the
+/// PRIMARY deployment runs another revision); null when it was replaced by another deploy, or nothing was rolled back.
+/// </param>
+public sealed record RolloutVerdict(RolloutState State, string Summary, Deployment? Deployment, string? RolledBackTo = null);
 
 /// <summary>The deployment a rollout is about: the one UpdateService/CreateService started.</summary>
 /// <param name="DeploymentId">Its id (<c>ecs-svc/…</c>); when null, the deployment running <paramref name="TaskDefinitionArn"/> is ours.</param>
@@ -51,24 +55,29 @@ public static class RolloutDecision
             : deployments.FirstOrDefault(d => d.TaskDefinition == target.TaskDefinitionArn);
         var revision = Revision(target.TaskDefinitionArn);
 
+        // Rolled back: ours failed (rolloutState FAILED, or ECS's "deployment failed" event) and the PRIMARY deployment
+        // runs another revision. Without that evidence another revision as PRIMARY is a replacement, not a rollback.
+        var failureEvent = FailureEvent(service, target.DeploymentId);
+        var otherPrimary = primary is not null && primary.TaskDefinition != target.TaskDefinitionArn ? Revision(primary.TaskDefinition) : null;
+        var rolledBackTo = ours?.RolloutState == "FAILED" || failureEvent.Length > 0 ? otherPrimary : null;
         if (ours is null)
         {
             return new(RolloutState.Failed, primary?.TaskDefinition == target.TaskDefinitionArn
                 ? $"deployment {target.DeploymentId} of {revision} was replaced by deployment {primary.Id}"
-                : $"deployment {target.DeploymentId ?? "of " + revision} is gone; the PRIMARY deployment runs {Revision(primary?.TaskDefinition)} (rolled back or replaced){FailureEvent(service, target.DeploymentId)}", null);
+                : $"deployment {target.DeploymentId ?? "of " + revision} is gone; the PRIMARY deployment runs {Revision(primary?.TaskDefinition)} (rolled back or replaced){failureEvent}", null, rolledBackTo);
         }
 
         if (ours.RolloutState == "FAILED")
         {
             var rolledBack = primary is not null && primary != ours ? $"; rolled back to {Revision(primary.TaskDefinition)}" : "";
-            return new(RolloutState.Failed, $"rollout of {revision} FAILED: {ours.RolloutStateReason?.TrimEnd('.', ' ') ?? "no reason given"}{rolledBack}", ours);
+            return new(RolloutState.Failed, $"rollout of {revision} FAILED: {ours.RolloutStateReason?.TrimEnd('.', ' ') ?? "no reason given"}{rolledBack}", ours, rolledBackTo);
         }
 
         if (ours.Status != "PRIMARY")
         {
             return new(RolloutState.Failed, primary?.TaskDefinition == target.TaskDefinitionArn
                 ? $"deployment {ours.Id} of {revision} was replaced by deployment {primary.Id}"
-                : $"{revision} is no longer PRIMARY ({ours.Status}); the PRIMARY deployment runs {Revision(primary?.TaskDefinition)} (rolled back or replaced)", ours);
+                : $"{revision} is no longer PRIMARY ({ours.Status}); the PRIMARY deployment runs {Revision(primary?.TaskDefinition)} (rolled back or replaced)", ours, rolledBackTo);
         }
 
         var running = ours.RunningCount ?? 0;

@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Deploy.Aws;
 using Deploy.Aws.Ecs;
 using Deploy.Aws.Logs;
@@ -86,7 +84,10 @@ public sealed class RolloutWatcher(
             {
                 throw new DeploymentTimeoutException(
                     $"{watch.Service} did not finish rolling out {revision} within {Describe(timeout)}: {verdict.Summary}. "
-                    + "The rollout goes on in ECS; raise --timeout to wait longer, or run Rollback.");
+                    + "The rollout goes on in ECS; raise --timeout to wait longer, or run Rollback.")
+                {
+                    Revision = revision,
+                };
             }
 
             poll = moved ? FirstPoll : poll;
@@ -139,10 +140,10 @@ public sealed class RolloutWatcher(
         }
     }
 
-    private async Task<string> DescribeFailureAsync(RolloutWatch watch, RolloutVerdict verdict, CancellationToken cancellationToken)
+    private async Task<RolloutFailure> DescribeFailureAsync(RolloutWatch watch, RolloutVerdict verdict, CancellationToken cancellationToken)
     {
         var revision = RolloutDecision.Revision(watch.Target.TaskDefinitionArn);
-        var text = new StringBuilder($"Deployment of {revision} to {watch.Service} failed: {verdict.Summary}.");
+        var failure = new RolloutFailure(watch.Service, revision, verdict.Summary, verdict.RolledBackTo, []);
         IReadOnlyList<EcsTask> stopped;
         try
         {
@@ -152,37 +153,28 @@ public sealed class RolloutWatcher(
         }
         catch (AwsServiceException e)
         {
-            return text.Append($"\n(stopped tasks unavailable: {e.Message})").ToString();
+            return failure with { StoppedTasksUnavailable = e.Message };
         }
 
-        if (stopped.Count == 0)
-        {
-            return text.Append($"\nNo stopped tasks of {revision} were found.").ToString();
-        }
-
-        text.Append($"\nStopped tasks of {revision} (latest first):");
+        var tasks = new List<StoppedTask>();
         foreach (var task in stopped)
         {
             var id = TaskId(task.TaskArn);
-            text.Append($"\n  task {id}: {task.StoppedReason ?? "no stopped reason"}{(task.StopCode is { } code ? $" ({code})" : "")}");
             var containers = task.Containers ?? [];
-            foreach (var container in containers)
-            {
-                text.Append($"\n    container {container.Name}: exit code {container.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}"
-                    + (container.Reason is { } reason ? $", {reason}" : ""));
-            }
-
             var failed = containers.Where(c => c.ExitCode is not null and not 0 || c.Reason is not null).ToList();
+            var logs = new List<ContainerLog>();
             foreach (var container in failed.Count > 0 ? failed : containers)
             {
-                text.Append(await LastLinesAsync(watch, container.Name, id, cancellationToken));
+                logs.Add(await LastLinesAsync(watch, container.Name, id, cancellationToken));
             }
+
+            tasks.Add(new StoppedTask(id, task.StoppedReason, task.StopCode, [.. containers.Select(c => new StoppedContainer(c.Name, c.ExitCode, c.Reason))], logs));
         }
 
-        return text.ToString();
+        return failure with { StoppedTasks = tasks };
     }
 
-    private async Task<string> LastLinesAsync(RolloutWatch watch, string? container, string taskId, CancellationToken cancellationToken)
+    private async Task<ContainerLog> LastLinesAsync(RolloutWatch watch, string? container, string taskId, CancellationToken cancellationToken)
     {
         var definition = watch.Containers.FirstOrDefault(c => c.Name == container);
         var options = definition?.LogConfiguration is { LogDriver: "awslogs", Options: { } o } ? o : null;
@@ -190,29 +182,18 @@ public sealed class RolloutWatcher(
             || !options.TryGetValue("awslogs-group", out var group)
             || !options.TryGetValue("awslogs-stream-prefix", out var prefix))
         {
-            return $"\n    (no awslogs stream for container {container})";
+            return new ContainerLog(container, null, null, []);
         }
 
         var stream = $"{prefix}/{container}/{taskId}";
         try
         {
             var events = await logs.GetLastEventsAsync(group, stream, LogLines, cancellationToken);
-            if (events.Count == 0)
-            {
-                return $"\n    log stream {group} {stream} is empty";
-            }
-
-            var lines = new StringBuilder($"\n    last {events.Count} log lines of {container} ({group} {stream}):");
-            foreach (var e in events)
-            {
-                lines.Append("\n      | ").Append(e.Message?.TrimEnd());
-            }
-
-            return lines.ToString();
+            return new ContainerLog(container, group, stream, [.. events.Select(e => e.Message?.TrimEnd() ?? "")]);
         }
         catch (AwsServiceException e)
         {
-            return $"\n    (log stream {group} {stream} unavailable: {e.Code})";
+            return new ContainerLog(container, group, stream, [], e.Code);
         }
     }
 

@@ -1,9 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Deploy.Aws.Ecs;
+using Deploy.Aws.Sts;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Infra;
+using Deploy.Delivery.Notifications;
+using Deploy.Testing.Slack;
 using Xunit.Abstractions;
 
 namespace Deploy.Delivery.Tests.EndToEnd;
@@ -73,7 +79,9 @@ public sealed class DeployFargateEndToEndTests(DeployWorldOnLocalCloud world, IT
         });
 
         var clock = Stopwatch.StartNew();
-        var failed = await Assert.ThrowsAsync<DeploymentFailedException>(() => world.DeployAsync(world.CrashImage, NewCommit()));
+        var crashCommit = NewCommit();
+        var failed = await Assert.ThrowsAsync<DeploymentFailedException>(() => world.DeployAsync(world.CrashImage, crashCommit));
+        var duration = clock.Elapsed;
         output.WriteLine($"failure detected after {clock.Elapsed.TotalSeconds:0.0} s:\n{failed.Message}");
         await Task.Delay(TimeSpan.FromSeconds(2));
         await stop.CancelAsync();
@@ -91,6 +99,37 @@ public sealed class DeployFargateEndToEndTests(DeployWorldOnLocalCloud world, IT
 
         Assert.Equal(previous.TaskDefinition, await world.ServiceTaskDefinitionAsync());
         Assert.Equal($"{commit[..12]} {commit}", await world.GetThroughLoadBalancerAsync(http));
+
+        // The team hears of it once: rolled back by the circuit breaker, with the commit, the reason and the crash's log lines.
+        var message = await NotifySlackOnceAsync(failed, crashCommit, duration, world.Platform.ServiceName, world.Platform.LoadBalancerUrl);
+        Assert.Contains($":rewind: Deploy of sample-service failed and was rolled back to {previous.TaskDefinition}", message, StringComparison.Ordinal);
+        Assert.Contains("tasks failed to start", message, StringComparison.Ordinal);
+        Assert.Contains("Essential container in task exited (EssentialContainerExited)", message, StringComparison.Ordinal);
+        Assert.Matches(@"\*Last 2 log lines of sample-service\* \(task [0-9a-f]+, [^)]+\)\n```\nstarting\nboom\n```", message);
+    }
+
+    [Fact]
+    public async Task A_crash_looping_first_deploy_of_a_new_service_fails_without_a_rollback_and_tells_slack_once_with_its_logs()
+    {
+        var commit = NewCommit();
+        var options = world.Options(world.CrashImage, commit) with { ServiceName = "crash-only", TargetGroupArn = null, ServiceUrl = null };
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var failed = await Assert.ThrowsAsync<DeploymentFailedException>(() => world.Deployer().DeployAsync(options));
+            var duration = clock.Elapsed;
+
+            Assert.Null(failed.Failure?.RolledBackTo);
+            var message = await NotifySlackOnceAsync(failed, commit, duration, options.ServiceName);
+            Assert.Contains(":x: Deploy of crash-only failed", message, StringComparison.Ordinal);
+            Assert.Contains("rollout of crash-only:1 FAILED: ECS deployment circuit breaker: tasks failed to start", message, StringComparison.Ordinal);
+            Assert.Contains("container crash-only: exit code 3", message, StringComparison.Ordinal);
+            Assert.Contains("\nstarting\nboom\n```", message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await world.Ecs.DeleteServiceAsync(new DeleteServiceRequest { Cluster = world.Platform.ClusterName, Service = options.ServiceName, Force = true });
+        }
     }
 
     [Fact]
@@ -183,4 +222,63 @@ public sealed class DeployFargateEndToEndTests(DeployWorldOnLocalCloud world, IT
     }
 
     private static string NewCommit() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(20));
+
+    /// <summary>
+    /// What DeployFargate does with an outcome when --slack-webhook-url is set: the notifier posts to a real local receiver.
+    /// Exactly one request must arrive, conform to Block Kit and name the commit; the webhook URL must appear in no log
+    /// line and no file the world wrote. Returns every text of the message, joined (the JSON body goes to the test output).
+    /// </summary>
+    private async Task<string> NotifySlackOnceAsync(Exception failure, string commit, TimeSpan duration, string service, Uri? serviceUrl = null)
+    {
+        await using var receiver = await SlackReceiver.StartAsync();
+        using var slack = new HttpClient();
+        var gitlab = new Dictionary<string, string>
+        {
+            ["CI_COMMIT_SHA"] = commit,
+            ["CI_COMMIT_TITLE"] = "Start the service with its new configuration",
+            ["CI_COMMIT_AUTHOR"] = "Jane Doe <jane@example.com>",
+            ["CI_PROJECT_URL"] = "https://gitlab.example.com/team/sample-service",
+        };
+        var context = new NotificationContext
+        {
+            Command = "DeployFargate",
+            Service = service,
+            Cluster = world.Platform.ClusterName,
+            Profile = "local cloud",
+            Account = (await new StsClient(world.Session).GetCallerIdentityAsync()).Account,
+            Region = world.Session.Region,
+            ServiceUrl = serviceUrl,
+            Commit = await RunFacts.CommitAsync(commit, gitlab, _ => throw new InvalidOperationException("GitLab's variables name the commit")),
+            RanOn = new RunLocation("host " + Environment.MachineName, null),
+        };
+        var notifier = new DeployNotifier(receiver.WebhookUrl.ToString(), NotificationOutcomes.Default, new SlackWebhookSender(slack), world.Log);
+
+        Assert.True(await notifier.NotifyAsync(DeployNotification.For(context, failure, duration)));
+
+        var request = Assert.Single(receiver.Requests);
+        output.WriteLine(JsonNode.Parse(request.Body)!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+        BlockKitShape.AssertConforms(request.Body);
+        Assert.DoesNotContain(world.Log.Lines, line => line.Contains(receiver.Token, StringComparison.Ordinal));
+        foreach (var file in Directory.EnumerateFiles(world.Root, "*", SearchOption.AllDirectories))
+        {
+            Assert.False(Encoding.Latin1.GetString(await File.ReadAllBytesAsync(file)).Contains(receiver.Token, StringComparison.Ordinal), $"the webhook URL was written to {file}");
+        }
+
+        var message = JsonNode.Parse(request.Body)!;
+        var texts = new List<string> { message["text"]!.GetValue<string>() };
+        foreach (var block in message["blocks"]!.AsArray())
+        {
+            if (block!["text"]?["text"] is { } text)
+            {
+                texts.Add(text.GetValue<string>());
+            }
+
+            texts.AddRange((block["fields"]?.AsArray() ?? []).Select(f => f!["text"]!.GetValue<string>()));
+        }
+
+        var all = string.Join("\n", texts);
+        Assert.Contains($"<https://gitlab.example.com/team/sample-service/-/commit/{commit}|`{commit[..8]}`> Start the service with its new configuration", all, StringComparison.Ordinal);
+        Assert.Contains("Jane Doe", all, StringComparison.Ordinal);
+        return all;
+    }
 }

@@ -51,6 +51,9 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
 
     public EcsClient Ecs => new(Session);
 
+    /// <summary>Everything the world writes (state, templates, artifacts), for scans of what must not leak.</summary>
+    public string Root => root;
+
     public string StateDirectory => Path.Combine(root, "state");
 
     public string TemplatePath => Path.Combine(root, "taskdef.json");

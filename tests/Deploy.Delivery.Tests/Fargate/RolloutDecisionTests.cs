@@ -69,6 +69,22 @@ public sealed class RolloutDecisionTests
         Assert.Contains("service event: (service sample-service) deployment ecs-svc/2222 deployment failed: tasks failed to start", verdict.Summary, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("rolled-back-primary-is-old-revision", 1, "sample-service:1")]
+    [InlineData("rolled-back-primary-is-old-revision", 2, "sample-service:1")]
+    [InlineData("rolled-back-old-revision-primary-ours-active", 0, "sample-service:1")]
+    [InlineData("rolled-back-single-failed-deployment", 0, null)]
+    [InlineData("replaced-by-newer-deployment", 0, null)]
+    [InlineData("service-missing", 0, null)]
+    public void A_failure_names_the_revision_the_circuit_breaker_rolled_back_to_and_a_replacement_is_no_rollback(string fixture, int step, string? rolledBackTo)
+    {
+        var recorded = RolloutFixture.Load(fixture);
+
+        var verdict = RolloutDecision.Evaluate(recorded.Steps[step].Parsed, recorded.Target);
+
+        Assert.Equal((RolloutState.Failed, rolledBackTo), (verdict.State, verdict.RolledBackTo));
+    }
+
     [Fact]
     public void Without_a_deployment_id_our_deployment_is_the_one_running_our_task_definition()
     {

@@ -134,6 +134,12 @@ public sealed class RolloutWatcherTests : IDisposable
         Assert.Contains("last 20 log lines of sample-service (/ecs/sample-service ecs/sample-service/aaa111)", error.Message, StringComparison.Ordinal);
         Assert.Contains("| line 1\n", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("| line 20", error.Message, StringComparison.Ordinal);
+        var failure = Assert.IsType<RolloutFailure>(error.Failure);
+        Assert.Equal(error.Message, failure.Text);
+        Assert.Equal(("sample-service:2", "sample-service:1"), (failure.Revision, failure.RolledBackTo));
+        var task = Assert.Single(failure.StoppedTasks);
+        Assert.Equal(("aaa111", 139), (task.Id, Assert.Single(task.Containers).ExitCode));
+        Assert.Equal(Enumerable.Range(1, 20).Select(i => $"line {i}"), Assert.Single(task.Logs).Lines);
         var logCall = Assert.Single(fake.Calls, c => c.Operation == "GetLogEvents");
         Assert.Equal(("/ecs/sample-service", "ecs/sample-service/aaa111", 20, false), (
             logCall.Body["logGroupName"]!.GetValue<string>(),
