@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using Deploy.Aws;
 using Deploy.Aws.Ecs;
 using Deploy.Aws.Logs;
@@ -33,10 +31,9 @@ public sealed class RolloutWatcher(
     public static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(5);
 
     /// <summary>Log lines shown per failed container.</summary>
-    public const int LogLines = 20;
+    public const int LogLines = StoppedTasksReport.LogLines;
 
-    private const int MaxStoppedTasks = 3;
-
+    private readonly StoppedTasksReport stoppedTasks = new(ecs, logs);
     private readonly TimeProvider clock = clock ?? TimeProvider.System;
     private readonly Func<TimeSpan, CancellationToken, Task> delay = delay ?? ((d, ct) => Task.Delay(d, clock ?? TimeProvider.System, ct));
 
@@ -118,7 +115,7 @@ public sealed class RolloutWatcher(
         IReadOnlyList<EcsTask> tasks;
         try
         {
-            tasks = await TasksAsync(watch, "RUNNING", cancellationToken);
+            tasks = await stoppedTasks.TasksAsync(watch, "RUNNING", cancellationToken);
         }
         catch (AwsServiceException e)
         {
@@ -130,7 +127,7 @@ public sealed class RolloutWatcher(
         foreach (var task in tasks)
         {
             var state = task.LastStatus + (task.HealthStatus is { } health and not "UNKNOWN" ? $" ({health})" : "");
-            var id = TaskId(task.TaskArn);
+            var id = StoppedTasksReport.TaskId(task.TaskArn);
             if (!states.TryGetValue(id, out var before) || before != state)
             {
                 states[id] = state;
@@ -142,95 +139,8 @@ public sealed class RolloutWatcher(
     private async Task<string> DescribeFailureAsync(RolloutWatch watch, RolloutVerdict verdict, CancellationToken cancellationToken)
     {
         var revision = RolloutDecision.Revision(watch.Target.TaskDefinitionArn);
-        var text = new StringBuilder($"Deployment of {revision} to {watch.Service} failed: {verdict.Summary}.");
-        IReadOnlyList<EcsTask> stopped;
-        try
-        {
-            stopped = [.. (await TasksAsync(watch, "STOPPED", cancellationToken))
-                .OrderByDescending(t => t.StoppedAt ?? t.CreatedAt)
-                .Take(MaxStoppedTasks)];
-        }
-        catch (AwsServiceException e)
-        {
-            return text.Append($"\n(stopped tasks unavailable: {e.Message})").ToString();
-        }
-
-        if (stopped.Count == 0)
-        {
-            return text.Append($"\nNo stopped tasks of {revision} were found.").ToString();
-        }
-
-        text.Append($"\nStopped tasks of {revision} (latest first):");
-        foreach (var task in stopped)
-        {
-            var id = TaskId(task.TaskArn);
-            text.Append($"\n  task {id}: {task.StoppedReason ?? "no stopped reason"}{(task.StopCode is { } code ? $" ({code})" : "")}");
-            var containers = task.Containers ?? [];
-            foreach (var container in containers)
-            {
-                text.Append($"\n    container {container.Name}: exit code {container.ExitCode?.ToString(CultureInfo.InvariantCulture) ?? "none"}"
-                    + (container.Reason is { } reason ? $", {reason}" : ""));
-            }
-
-            var failed = containers.Where(c => c.ExitCode is not null and not 0 || c.Reason is not null).ToList();
-            foreach (var container in failed.Count > 0 ? failed : containers)
-            {
-                text.Append(await LastLinesAsync(watch, container.Name, id, cancellationToken));
-            }
-        }
-
-        return text.ToString();
+        return $"Deployment of {revision} to {watch.Service} failed: {verdict.Summary}." + await stoppedTasks.DescribeAsync(watch, cancellationToken);
     }
-
-    private async Task<string> LastLinesAsync(RolloutWatch watch, string? container, string taskId, CancellationToken cancellationToken)
-    {
-        var definition = watch.Containers.FirstOrDefault(c => c.Name == container);
-        var options = definition?.LogConfiguration is { LogDriver: "awslogs", Options: { } o } ? o : null;
-        if (container is null || options is null
-            || !options.TryGetValue("awslogs-group", out var group)
-            || !options.TryGetValue("awslogs-stream-prefix", out var prefix))
-        {
-            return $"\n    (no awslogs stream for container {container})";
-        }
-
-        var stream = $"{prefix}/{container}/{taskId}";
-        try
-        {
-            var events = await logs.GetLastEventsAsync(group, stream, LogLines, cancellationToken);
-            if (events.Count == 0)
-            {
-                return $"\n    log stream {group} {stream} is empty";
-            }
-
-            var lines = new StringBuilder($"\n    last {events.Count} log lines of {container} ({group} {stream}):");
-            foreach (var e in events)
-            {
-                lines.Append("\n      | ").Append(e.Message?.TrimEnd());
-            }
-
-            return lines.ToString();
-        }
-        catch (AwsServiceException e)
-        {
-            return $"\n    (log stream {group} {stream} unavailable: {e.Code})";
-        }
-    }
-
-    private async Task<IReadOnlyList<EcsTask>> TasksAsync(RolloutWatch watch, string desiredStatus, CancellationToken cancellationToken)
-    {
-        var listed = await ecs.ListTasksAsync(
-            new ListTasksRequest { Cluster = watch.Cluster, ServiceName = watch.Service, DesiredStatus = desiredStatus, MaxResults = 100 },
-            cancellationToken);
-        if (listed.TaskArns is not { Count: > 0 } arns)
-        {
-            return [];
-        }
-
-        var described = await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = watch.Cluster, Tasks = arns }, cancellationToken);
-        return [.. (described.Tasks ?? []).Where(t => t.TaskDefinitionArn == watch.Target.TaskDefinitionArn)];
-    }
-
-    private static string TaskId(string? taskArn) => taskArn is null ? "?" : taskArn[(taskArn.LastIndexOf('/') + 1)..];
 
     private static string Describe(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0
         ? $"{span.TotalMinutes:0} min"
