@@ -56,6 +56,11 @@ public sealed class PipelineFollower(
 
         // 2. The commit: what Mirror pushed to the source branch, unless the caller names one.
         var commit = options.Commit ?? await BranchHeadAsync(layout, cancellationToken);
+        if (options.CheckoutCommit is { Length: > 0 } checkout && !string.Equals(checkout, commit, StringComparison.OrdinalIgnoreCase))
+        {
+            log.Information($"This checkout is at {PipelineText.Short(checkout)}, not at {PipelineText.Short(commit)}: Release follows what the pipeline builds "
+                + $"({layout.Source?.BranchName ?? "its source branch"}); merge your work there to release it.");
+        }
 
         // 3. The execution it started (bounded wait; the start wait counts against the overall timeout too).
         var startWait = options.StartTimeout < options.Timeout ? options.StartTimeout : options.Timeout;

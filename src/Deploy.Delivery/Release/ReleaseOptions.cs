@@ -19,6 +19,10 @@ public sealed record ReleaseOptions
     /// (what Mirror pushed there).</summary>
     public string? Commit { get; init; }
 
+    /// <summary>The commit this checkout is at; when the branch head differs, Release says it follows the branch, not this
+    /// checkout (a developer on a feature branch would otherwise take the branch's deploy for theirs).</summary>
+    public string? CheckoutCommit { get; init; }
+
     /// <summary>The EventBridge rule that starts the pipeline, named when no execution starts; null when unknown.</summary>
     public string? TriggerRuleName { get; init; }
 

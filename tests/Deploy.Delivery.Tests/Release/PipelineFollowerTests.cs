@@ -349,6 +349,19 @@ public sealed class PipelineFollowerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_checkout_that_is_not_at_the_pipelines_branch_head_is_told_that_Release_follows_the_branch()
+    {
+        var run = world.Start(Execution);
+        run.Run("Source", world.Clock.Now, Commit).Succeed(world.Clock.Now);
+        run.Status = "Succeeded";
+
+        var result = await world.Follower().FollowAsync(Options with { CheckoutCommit = NewerCommit });
+
+        Assert.Equal(Commit, result.Commit);
+        Assert.Contains("This checkout is at 9f8e7d6, not at 1a2b3c4: Release follows what the pipeline builds (main); merge your work there to release it.", world.Log.Lines);
+    }
+
+    [Fact]
     public async Task A_branch_the_mirror_never_pushed_fails_saying_what_to_check()
     {
         world.BranchHead = null;
