@@ -66,10 +66,13 @@ internal sealed class ExecutionProgress(PipelineLayout layout)
         return lines;
     }
 
-    /// <summary>The first action of this execution that failed or was abandoned, in declaration order.</summary>
-    public (ActionLayout Action, ActionExecutionDetail Detail)? FirstFailed() =>
+    /// <summary>The first action of this execution that failed (else was abandoned: a parallel action the failure cut
+    /// short is not the reason), in declaration order.</summary>
+    public (ActionLayout Action, ActionExecutionDetail Detail)? FirstFailed() => First("Failed") ?? First("Abandoned");
+
+    private (ActionLayout Action, ActionExecutionDetail Detail)? First(string status) =>
         layout.Actions
-            .Where(a => Latest.TryGetValue(a.Path, out var d) && d.Status is "Failed" or "Abandoned")
+            .Where(a => Latest.TryGetValue(a.Path, out var d) && d.Status == status)
             .Select(a => ((ActionLayout Action, ActionExecutionDetail Detail)?)(a, Latest[a.Path]))
             .FirstOrDefault();
 
