@@ -52,6 +52,12 @@ internal sealed partial class Build
 
     bool NotInCodeBuild => Host.Kind != HostKind.CodeBuild;
 
+    /// <summary>Mirror and Release in a GitLab job on AWS run as a role that may push and read, not change the platform.</summary>
+    bool NotAGitLabJobOnAws => Host.Kind != HostKind.GitLab || Cloud != CloudKind.Aws;
+
+    /// <summary>Named on the command line (a job that is meant to provision), not pulled in as a dependency.</summary>
+    bool ProvisionInfraInvoked => InvokedTargets.Contains(nameof(ProvisionInfra));
+
     string InfraDirectory => Path.Combine(ArtifactsDirectory, "infra");
 
     PlatformSettings PlatformSettings => new()
@@ -68,14 +74,16 @@ internal sealed partial class Build
         Branch = PipelineBranch,
     };
 
-    // The graph: PushEcr and DeployFargate depend on ProvisionInfra, so a fresh machine provisions first and an unchanged
-    // platform costs one empty change set. On CodeBuild the pipeline runs inside the platform it would change, and its
-    // role may only read the stack: there ProvisionInfra is skipped statically (shown in --plan) and the later targets
-    // read the outputs with DescribeStacks instead (PlatformOutputsAsync), as they do after --skip ProvisionInfra.
+    // The graph: PushEcr, DeployFargate and Mirror (hence Release) depend on ProvisionInfra, so a fresh machine provisions
+    // first and an unchanged platform costs one empty change set. On CodeBuild the pipeline runs inside the platform it would
+    // change, and its role may only read the stack; a GitLab job on AWS (Mirror, Release) runs as a role that may only push
+    // and read. There ProvisionInfra is skipped statically (shown in --plan) and the later targets read the outputs with
+    // DescribeStacks instead (PlatformOutputsAsync), as they do after --skip ProvisionInfra.
     Target ProvisionInfra => _ => _
         .Description("Renders the platform as a CloudFormation template, plans a change set, applies it, streams events")
         .DependsOn(LocalCloud)
         .OnlyWhenStatic(() => NotInCodeBuild)
+        .OnlyWhenStatic(() => NotAGitLabJobOnAws || ProvisionInfraInvoked)
         .Executes(async ct =>
         {
             var session = await AwsSessionAsync();

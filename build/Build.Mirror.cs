@@ -31,7 +31,7 @@ internal sealed partial class Build
 
     Target Mirror => _ => _
         .Description("Pushes branches and tags to CodeCommit with a SigV4-derived git password (no stored secret)")
-        .After(ProvisionInfra)
+        .DependsOn(ProvisionInfra)
         .Executes(async ct =>
         {
             IGitCredentialSource credentials = StaticGitCredentials() is { } fixedCredentials

@@ -40,5 +40,20 @@ public sealed class CodePipelineClient(AwsSession session)
             page => page.NextToken,
             cancellationToken);
 
+    public Task<ListActionExecutionsResponse> ListActionExecutionsAsync(ListActionExecutionsRequest request, CancellationToken cancellationToken = default) =>
+        calls.CallAsync<ListActionExecutionsRequest, ListActionExecutionsResponse>(
+            "ListActionExecutions",
+            request,
+            request?.Filter?.PipelineExecutionId is { } execution ? $"execution '{execution}' of {Pipeline(request.PipelineName)}" : Pipeline(request?.PipelineName),
+            cancellationToken);
+
+    /// <summary>Action executions across pages.</summary>
+    public IAsyncEnumerable<ActionExecutionDetail> ListAllActionExecutionsAsync(ListActionExecutionsRequest request, CancellationToken cancellationToken = default) =>
+        AwsPagination.PaginateAsync(
+            (token, ct) => ListActionExecutionsAsync(request with { NextToken = token }, ct),
+            page => page.ActionExecutionDetails,
+            page => page.NextToken,
+            cancellationToken);
+
     private static string Pipeline(string? name) => $"pipeline '{name}'";
 }

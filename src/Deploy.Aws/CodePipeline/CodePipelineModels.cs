@@ -304,3 +304,106 @@ public sealed record PipelineExecutionSummary
 }
 
 public sealed record ListPipelineExecutionsResponse(IReadOnlyList<PipelineExecutionSummary>? PipelineExecutionSummaries, string? NextToken);
+
+/// <param name="PipelineExecutionId">The execution whose action executions are listed.</param>
+/// <param name="StartTimeRange"><c>Latest</c> or <c>All</c>.</param>
+public sealed record LatestInPipelineExecutionFilter(string PipelineExecutionId, string StartTimeRange);
+
+/// <param name="PipelineExecutionId">Only the action executions of this pipeline execution.</param>
+/// <param name="LatestInPipelineExecution">Only the latest action executions of a pipeline execution.</param>
+public sealed record ActionExecutionFilter(string? PipelineExecutionId = null, LatestInPipelineExecutionFilter? LatestInPipelineExecution = null);
+
+public sealed record ListActionExecutionsRequest
+{
+    public required string PipelineName { get; init; }
+
+    public ActionExecutionFilter? Filter { get; init; }
+
+    public int? MaxResults { get; init; }
+
+    public string? NextToken { get; init; }
+}
+
+/// <param name="Bucket">The artifact bucket.</param>
+/// <param name="Key">The artifact's object key.</param>
+public sealed record ArtifactS3Location(string? Bucket, string? Key);
+
+public sealed record ArtifactDetail
+{
+    public string? Name { get; init; }
+
+    [JsonPropertyName("s3location")]
+    public ArtifactS3Location? S3Location { get; init; }
+}
+
+public sealed record ActionExecutionInput
+{
+    public ActionTypeId? ActionTypeId { get; init; }
+
+    /// <summary>The action's configuration as declared (e.g. ECS: <c>ClusterName</c>, <c>ServiceName</c>).</summary>
+    public IReadOnlyDictionary<string, string>? Configuration { get; init; }
+
+    /// <summary>The configuration with variables resolved.</summary>
+    public IReadOnlyDictionary<string, string>? ResolvedConfiguration { get; init; }
+
+    public string? RoleArn { get; init; }
+
+    public string? Region { get; init; }
+
+    public IReadOnlyList<ArtifactDetail>? InputArtifacts { get; init; }
+
+    public string? Namespace { get; init; }
+}
+
+public sealed record ActionExecutionResult
+{
+    /// <summary>The provider's id of the run: for CodeBuild the build id, for CodeCommit the commit.</summary>
+    public string? ExternalExecutionId { get; init; }
+
+    public string? ExternalExecutionSummary { get; init; }
+
+    public string? ExternalExecutionUrl { get; init; }
+
+    /// <summary>Why the action failed.</summary>
+    public ErrorDetails? ErrorDetails { get; init; }
+
+    [JsonPropertyName("logStreamARN")]
+    public string? LogStreamArn { get; init; }
+}
+
+public sealed record ActionExecutionOutput
+{
+    public IReadOnlyList<ArtifactDetail>? OutputArtifacts { get; init; }
+
+    public ActionExecutionResult? ExecutionResult { get; init; }
+
+    public IReadOnlyDictionary<string, string>? OutputVariables { get; init; }
+}
+
+public sealed record ActionExecutionDetail
+{
+    public string? PipelineExecutionId { get; init; }
+
+    public string? ActionExecutionId { get; init; }
+
+    public int? PipelineVersion { get; init; }
+
+    public string? StageName { get; init; }
+
+    public string? ActionName { get; init; }
+
+    public DateTimeOffset? StartTime { get; init; }
+
+    public DateTimeOffset? LastUpdateTime { get; init; }
+
+    public string? UpdatedBy { get; init; }
+
+    /// <summary><c>InProgress</c>, <c>Abandoned</c>, <c>Succeeded</c> or <c>Failed</c>.</summary>
+    public string? Status { get; init; }
+
+    public ActionExecutionInput? Input { get; init; }
+
+    public ActionExecutionOutput? Output { get; init; }
+}
+
+public sealed record ListActionExecutionsResponse(IReadOnlyList<ActionExecutionDetail>? ActionExecutionDetails, string? NextToken);

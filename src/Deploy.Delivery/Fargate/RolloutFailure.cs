@@ -23,38 +23,38 @@ public sealed record RolloutFailure(
     string? StoppedTasksUnavailable = null)
 {
     /// <summary>The full explanation, one fact per line: reason, stopped tasks, exit codes, log lines.</summary>
-    public string Text
+    public string Text => $"Deployment of {Revision} to {Service} failed: {Reason}." + DescribeStoppedTasks(Revision, StoppedTasks, StoppedTasksUnavailable);
+
+    /// <summary>The stopped tasks as lines, each starting with a line break (also what Release shows for a failed ECS action).</summary>
+    public static string DescribeStoppedTasks(string revision, IReadOnlyList<StoppedTask> stoppedTasks, string? unavailable)
     {
-        get
+        ArgumentNullException.ThrowIfNull(stoppedTasks);
+        if (unavailable is not null)
         {
-            var text = new StringBuilder($"Deployment of {Revision} to {Service} failed: {Reason}.");
-            if (StoppedTasksUnavailable is not null)
-            {
-                return text.Append($"\n(stopped tasks unavailable: {StoppedTasksUnavailable})").ToString();
-            }
-
-            if (StoppedTasks.Count == 0)
-            {
-                return text.Append($"\nNo stopped tasks of {Revision} were found.").ToString();
-            }
-
-            text.Append($"\nStopped tasks of {Revision} (latest first):");
-            foreach (var task in StoppedTasks)
-            {
-                text.Append($"\n  {task.Line}");
-                foreach (var container in task.Containers)
-                {
-                    text.Append($"\n    {container.Line}");
-                }
-
-                foreach (var log in task.Logs)
-                {
-                    text.Append(log.Text);
-                }
-            }
-
-            return text.ToString();
+            return $"\n(stopped tasks unavailable: {unavailable})";
         }
+
+        if (stoppedTasks.Count == 0)
+        {
+            return $"\nNo stopped tasks of {revision} were found.";
+        }
+
+        var text = new StringBuilder($"\nStopped tasks of {revision} (latest first):");
+        foreach (var task in stoppedTasks)
+        {
+            text.Append($"\n  {task.Line}");
+            foreach (var container in task.Containers)
+            {
+                text.Append($"\n    {container.Line}");
+            }
+
+            foreach (var log in task.Logs)
+            {
+                text.Append(log.Text);
+            }
+        }
+
+        return text.ToString();
     }
 }
 

@@ -31,10 +31,9 @@ public sealed class RolloutWatcher(
     public static readonly TimeSpan MaxPoll = TimeSpan.FromSeconds(5);
 
     /// <summary>Log lines shown per failed container.</summary>
-    public const int LogLines = 20;
+    public const int LogLines = StoppedTasksReport.LogLines;
 
-    private const int MaxStoppedTasks = 3;
-
+    private readonly StoppedTasksReport stoppedTasks = new(ecs, logs);
     private readonly TimeProvider clock = clock ?? TimeProvider.System;
     private readonly Func<TimeSpan, CancellationToken, Task> delay = delay ?? ((d, ct) => Task.Delay(d, clock ?? TimeProvider.System, ct));
 
@@ -119,7 +118,7 @@ public sealed class RolloutWatcher(
         IReadOnlyList<EcsTask> tasks;
         try
         {
-            tasks = await TasksAsync(watch, "RUNNING", cancellationToken);
+            tasks = await stoppedTasks.TasksAsync(watch, "RUNNING", cancellationToken);
         }
         catch (AwsServiceException e)
         {
@@ -131,7 +130,7 @@ public sealed class RolloutWatcher(
         foreach (var task in tasks)
         {
             var state = task.LastStatus + (task.HealthStatus is { } health and not "UNKNOWN" ? $" ({health})" : "");
-            var id = TaskId(task.TaskArn);
+            var id = StoppedTasksReport.TaskId(task.TaskArn);
             if (!states.TryGetValue(id, out var before) || before != state)
             {
                 states[id] = state;
@@ -143,75 +142,9 @@ public sealed class RolloutWatcher(
     private async Task<RolloutFailure> DescribeFailureAsync(RolloutWatch watch, RolloutVerdict verdict, CancellationToken cancellationToken)
     {
         var revision = RolloutDecision.Revision(watch.Target.TaskDefinitionArn);
-        var failure = new RolloutFailure(watch.Service, revision, verdict.Summary, verdict.RolledBackTo, []);
-        IReadOnlyList<EcsTask> stopped;
-        try
-        {
-            stopped = [.. (await TasksAsync(watch, "STOPPED", cancellationToken))
-                .OrderByDescending(t => t.StoppedAt ?? t.CreatedAt)
-                .Take(MaxStoppedTasks)];
-        }
-        catch (AwsServiceException e)
-        {
-            return failure with { StoppedTasksUnavailable = e.Message };
-        }
-
-        var tasks = new List<StoppedTask>();
-        foreach (var task in stopped)
-        {
-            var id = TaskId(task.TaskArn);
-            var containers = task.Containers ?? [];
-            var failed = containers.Where(c => c.ExitCode is not null and not 0 || c.Reason is not null).ToList();
-            var logs = new List<ContainerLog>();
-            foreach (var container in failed.Count > 0 ? failed : containers)
-            {
-                logs.Add(await LastLinesAsync(watch, container.Name, id, cancellationToken));
-            }
-
-            tasks.Add(new StoppedTask(id, task.StoppedReason, task.StopCode, [.. containers.Select(c => new StoppedContainer(c.Name, c.ExitCode, c.Reason))], logs));
-        }
-
-        return failure with { StoppedTasks = tasks };
+        var (tasks, unavailable) = await stoppedTasks.ReadAsync(watch, cancellationToken);
+        return new RolloutFailure(watch.Service, revision, verdict.Summary, verdict.RolledBackTo, tasks, unavailable);
     }
-
-    private async Task<ContainerLog> LastLinesAsync(RolloutWatch watch, string? container, string taskId, CancellationToken cancellationToken)
-    {
-        var definition = watch.Containers.FirstOrDefault(c => c.Name == container);
-        var options = definition?.LogConfiguration is { LogDriver: "awslogs", Options: { } o } ? o : null;
-        if (container is null || options is null
-            || !options.TryGetValue("awslogs-group", out var group)
-            || !options.TryGetValue("awslogs-stream-prefix", out var prefix))
-        {
-            return new ContainerLog(container, null, null, []);
-        }
-
-        var stream = $"{prefix}/{container}/{taskId}";
-        try
-        {
-            var events = await logs.GetLastEventsAsync(group, stream, LogLines, cancellationToken);
-            return new ContainerLog(container, group, stream, [.. events.Select(e => e.Message?.TrimEnd() ?? "")]);
-        }
-        catch (AwsServiceException e)
-        {
-            return new ContainerLog(container, group, stream, [], e.Code);
-        }
-    }
-
-    private async Task<IReadOnlyList<EcsTask>> TasksAsync(RolloutWatch watch, string desiredStatus, CancellationToken cancellationToken)
-    {
-        var listed = await ecs.ListTasksAsync(
-            new ListTasksRequest { Cluster = watch.Cluster, ServiceName = watch.Service, DesiredStatus = desiredStatus, MaxResults = 100 },
-            cancellationToken);
-        if (listed.TaskArns is not { Count: > 0 } arns)
-        {
-            return [];
-        }
-
-        var described = await ecs.DescribeTasksAsync(new DescribeTasksRequest { Cluster = watch.Cluster, Tasks = arns }, cancellationToken);
-        return [.. (described.Tasks ?? []).Where(t => t.TaskDefinitionArn == watch.Target.TaskDefinitionArn)];
-    }
-
-    private static string TaskId(string? taskArn) => taskArn is null ? "?" : taskArn[(taskArn.LastIndexOf('/') + 1)..];
 
     private static string Describe(TimeSpan span) => span.TotalMinutes >= 1 && span.Seconds == 0
         ? $"{span.TotalMinutes:0} min"

@@ -17,13 +17,21 @@ public static class PlatformOutputNames
     public const string CodeCommitCloneUrlHttp = nameof(CodeCommitCloneUrlHttp);
     public const string ArtifactBucketName = nameof(ArtifactBucketName);
     public const string ServiceName = nameof(ServiceName);
+    public const string PipelineTriggerRuleName = nameof(PipelineTriggerRuleName);
 
     /// <summary>Every output, in the order the template declares them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         RepositoryUri, RepositoryName, ClusterName, LogGroupName, TaskExecutionRoleArn, TaskRoleArn, ServiceSecurityGroupId,
         SubnetIds, TargetGroupArn, LoadBalancerUrl, PipelineName, CodeCommitCloneUrlHttp, ArtifactBucketName, ServiceName,
+        PipelineTriggerRuleName,
     ];
+
+    /// <summary>
+    /// Outputs added after stacks were already provisioned: a stack without them still parses, so a CodeBuild run of a newer
+    /// commit does not fail on a stack that the next ProvisionInfra will bring up to date.
+    /// </summary>
+    public static IReadOnlyList<string> Optional { get; } = [PipelineTriggerRuleName];
 }
 
 /// <summary>
@@ -47,6 +55,10 @@ public sealed record PlatformOutputs(
     string ArtifactBucketName,
     string ServiceName)
 {
+    /// <summary>The EventBridge rule that starts the pipeline on pushes to its branch; null for a stack provisioned before it
+    /// became an output.</summary>
+    public string? PipelineTriggerRuleName { get; init; }
+
     /// <summary>Reads the stack's outputs (OutputKey → OutputValue); names every missing or malformed one at once.</summary>
     /// <exception cref="PlatformOutputsException">An output is missing, empty or malformed.</exception>
     public static PlatformOutputs Parse(IReadOnlyDictionary<string, string> outputs)
@@ -54,6 +66,7 @@ public sealed record PlatformOutputs(
         ArgumentNullException.ThrowIfNull(outputs);
 
         var missing = PlatformOutputNames.All
+            .Except(PlatformOutputNames.Optional)
             .Where(name => !outputs.TryGetValue(name, out var value) || string.IsNullOrWhiteSpace(value))
             .ToList();
         if (missing.Count > 0)
@@ -95,7 +108,10 @@ public sealed record PlatformOutputs(
             Get(PlatformOutputNames.PipelineName),
             Url(PlatformOutputNames.CodeCommitCloneUrlHttp),
             Get(PlatformOutputNames.ArtifactBucketName),
-            Get(PlatformOutputNames.ServiceName));
+            Get(PlatformOutputNames.ServiceName))
+        {
+            PipelineTriggerRuleName = outputs.TryGetValue(PlatformOutputNames.PipelineTriggerRuleName, out var rule) && !string.IsNullOrWhiteSpace(rule) ? rule.Trim() : null,
+        };
 
         return malformed.Count == 0 ? result : throw new PlatformOutputsException([], malformed);
     }
@@ -133,6 +149,6 @@ public sealed class PlatformOutputsException : Exception
     public IReadOnlyList<string> Malformed { get; } = [];
 
     private static string Describe(IReadOnlyList<string> missing, IReadOnlyList<string> malformed) => missing.Count > 0
-        ? $"The platform stack is missing {(missing.Count == 1 ? "the output" : "the outputs")} {string.Join(", ", missing)} (it needs {string.Join(", ", PlatformOutputNames.All)}); run ProvisionInfra to create or update it."
+        ? $"The platform stack is missing {(missing.Count == 1 ? "the output" : "the outputs")} {string.Join(", ", missing)} (it needs {string.Join(", ", PlatformOutputNames.All.Except(PlatformOutputNames.Optional))}); run ProvisionInfra to create or update it."
         : $"The platform stack's outputs are malformed: {string.Join("; ", malformed)}.";
 }

@@ -393,6 +393,7 @@ public static class PlatformTemplate
             [PlatformOutputNames.CodeCommitCloneUrlHttp] = ("HTTPS clone URL of the CodeCommit repository (Mirror pushes here)", GetAtt(SourceRepository, "CloneUrlHttp")),
             [PlatformOutputNames.ArtifactBucketName] = ("Pipeline artifact bucket", Ref(ArtifactBucket)),
             [PlatformOutputNames.ServiceName] = ("ECS service name, task definition family and container name", Ref(ServiceNameParameter)),
+            [PlatformOutputNames.PipelineTriggerRuleName] = ("EventBridge rule that starts the pipeline on pushes to its branch (Release names it when nothing starts)", Ref(PipelineTriggerRule)),
         };
 
         var outputs = new JsonObject();

@@ -89,6 +89,13 @@ public sealed class CodePipelineModelConformanceTests
             MaxResults = 10,
             Filter = new PipelineExecutionFilter(new SucceededInStageFilter("Deploy")),
         }),
+        ["ListActionExecutions"] = async c => await c.ListActionExecutionsAsync(new ListActionExecutionsRequest
+        {
+            PipelineName = "app",
+            Filter = new ActionExecutionFilter("01234567-89ab-cdef-0123-456789abcdef"),
+            MaxResults = 100,
+            NextToken = "t",
+        }),
     };
 
     public static TheoryData<string> Operations => [.. Calls.Keys];
@@ -101,7 +108,7 @@ public sealed class CodePipelineModelConformanceTests
     [Fact]
     public void The_client_covers_every_CodePipeline_operation_the_build_needs()
     {
-        string[] needed = ["CreatePipeline", "UpdatePipeline", "GetPipeline", "GetPipelineState", "StartPipelineExecution", "GetPipelineExecution", "ListPipelineExecutions"];
+        string[] needed = ["CreatePipeline", "UpdatePipeline", "GetPipeline", "GetPipelineState", "StartPipelineExecution", "GetPipelineExecution", "ListPipelineExecutions", "ListActionExecutions"];
 
         Assert.Equal(needed.Order(StringComparer.Ordinal), Calls.Keys.Order(StringComparer.Ordinal));
     }

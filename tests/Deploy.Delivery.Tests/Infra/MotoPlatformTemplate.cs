@@ -36,6 +36,7 @@ internal static class MotoPlatformTemplate
         var outputs = template["Outputs"]!.AsObject();
         outputs[PlatformOutputNames.PipelineName]!["Value"] = settings.PipelineName;
         outputs[PlatformOutputNames.CodeCommitCloneUrlHttp]!["Value"] = $"https://git-codecommit.us-east-1.amazonaws.com/v1/repos/{settings.CodeCommitRepositoryName}";
+        outputs[PlatformOutputNames.PipelineTriggerRuleName]!["Value"] = "platform-PipelineTriggerRule-MOTO";
         return CloudFormationJson.Indented(template);
     }
 

@@ -20,6 +20,7 @@ public sealed class PlatformOutputsTests
         ["CodeCommitCloneUrlHttp"] = "https://git-codecommit.eu-west-1.amazonaws.com/v1/repos/sample-service",
         ["ArtifactBucketName"] = "platform-artifactbucket-1a2b3c",
         ["ServiceName"] = "sample-service",
+        ["PipelineTriggerRuleName"] = "platform-PipelineTriggerRule-1A2B3C4D",
     };
 
     [Fact]
@@ -33,6 +34,19 @@ public sealed class PlatformOutputsTests
         Assert.Equal("git-codecommit.eu-west-1.amazonaws.com", outputs.CodeCommitCloneUrlHttp.Host);
         Assert.Equal("/ecs/sample-service", outputs.LogGroupName);
         Assert.Equal("sample-service", outputs.ServiceName);
+        Assert.Equal("sample-service-pipeline", outputs.PipelineName);
+        Assert.Equal("platform-PipelineTriggerRule-1A2B3C4D", outputs.PipelineTriggerRuleName);
+    }
+
+    [Fact]
+    public void A_stack_provisioned_before_the_trigger_rule_became_an_output_still_parses_without_it()
+    {
+        var stack = StackOutputs();
+        stack.Remove("PipelineTriggerRuleName");
+
+        var outputs = PlatformOutputs.Parse(stack);
+
+        Assert.Null(outputs.PipelineTriggerRuleName);
         Assert.Equal("sample-service-pipeline", outputs.PipelineName);
     }
 

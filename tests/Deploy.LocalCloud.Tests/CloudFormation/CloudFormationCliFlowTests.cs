@@ -77,6 +77,7 @@ public sealed class CloudFormationCliFlowTests
         Assert.Equal(["Source", "Build", "Deploy"], pipeline["stages"]!.AsArray().Select(s => s!["name"]!.GetValue<string>()));
         Assert.Equal(bucket, pipeline["artifactStore"]!["location"]!.GetValue<string>());
         var ruleName = (await cli.JsonAsync("cloudformation", "describe-stack-resources", "--stack-name", Stack, "--logical-resource-id", "PipelineTriggerRule"))["StackResources"]![0]!["PhysicalResourceId"]!.GetValue<string>();
+        Assert.Equal(ruleName, outputs["PipelineTriggerRuleName"]);
         var rule = await cli.JsonAsync("events", "describe-rule", "--name", ruleName);
         Assert.Contains(source["Arn"]!.GetValue<string>(), rule["EventPattern"]!.GetValue<string>(), StringComparison.Ordinal);
         var targets = (await cli.JsonAsync("events", "list-targets-by-rule", "--rule", ruleName))["Targets"]!.AsArray();
