@@ -73,7 +73,8 @@ dotnet_exe="$(resolve_dotnet)"
   if [[ ! -f "$BIN/_build.dll" ]]; then
     echo "Compiling the build project (its sources changed)" >&2
     rm -rf "$BIN.partial"
-    if ! "$dotnet_exe" build "$ROOT/build/_build.csproj" -c Release -o "$BIN.partial" -nologo -v q -clp:NoSummary >"$TEMP/build-compile.log" 2>&1; then
+    # 9>&-: the compiler server that dotnet build may start outlives this script; it must not inherit the lock.
+    if ! "$dotnet_exe" build "$ROOT/build/_build.csproj" -c Release -o "$BIN.partial" -nologo -v q -clp:NoSummary >"$TEMP/build-compile.log" 2>&1 9>&-; then
       grep -E 'error|warning' "$TEMP/build-compile.log" >&2 || cat "$TEMP/build-compile.log" >&2
       echo "The build project failed to compile; full log: $TEMP/build-compile.log" >&2
       exit 1
