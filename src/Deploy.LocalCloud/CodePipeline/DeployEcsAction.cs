@@ -27,7 +27,7 @@ internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts 
 
     public string Provider => "ECS";
 
-    internal static TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
     public async Task<ActionOutcome> RunAsync(ActionRun run, CancellationToken cancellationToken)
     {
@@ -132,11 +132,26 @@ internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts 
     private static JsonObject? Primary(JsonObject service) =>
         (service["deployments"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(d => d["status"]?.GetValue<string>() == "PRIMARY");
 
-    /// <summary>After a rollback completes ECS drops the failed deployment; its failure is then only in the service events.</summary>
-    private static string? FailureEvent(JsonObject service, string deploymentId) =>
-        (service["events"] as JsonArray ?? []).OfType<JsonObject>()
+    /// <summary>
+    /// After a rollback completes ECS drops the failed deployment, often between two polls; its failure is then only in the
+    /// service event "deployment … deployment failed: …", from which the reason ECS gave (rolloutStateReason) is rebuilt.
+    /// </summary>
+    private static string? FailureEvent(JsonObject service, string deploymentId)
+    {
+        const string Marker = "deployment failed: ";
+        var failed = (service["events"] as JsonArray ?? []).OfType<JsonObject>()
             .Select(e => e["message"]?.GetValue<string>())
-            .FirstOrDefault(m => m is not null && m.Contains(deploymentId, StringComparison.Ordinal) && m.Contains("fail", StringComparison.OrdinalIgnoreCase));
+            .FirstOrDefault(m => m is not null && m.Contains(deploymentId, StringComparison.Ordinal) && m.Contains(Marker, StringComparison.Ordinal));
+        if (failed is null)
+        {
+            return null;
+        }
+
+        var reason = failed[(failed.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..];
+        return service["deploymentConfiguration"]?["deploymentCircuitBreaker"]?["enable"]?.GetValue<bool>() == true
+            ? "ECS deployment circuit breaker: " + reason
+            : reason;
+    }
 
     /// <summary>DeploymentTimeout is in minutes, 1 to 60 (the default).</summary>
     private static TimeSpan Timeout(string? setting)
