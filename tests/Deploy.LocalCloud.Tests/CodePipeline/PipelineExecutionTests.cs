@@ -21,7 +21,7 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         // Created before its branch exists: the execution CodePipeline starts on creation fails at Source, saying why.
         var created = await world.WaitForExecutionAsync("push", e => e["trigger"]!["triggerType"]!.GetValue<string>() == "CreatePipeline", PipelineWorld.Finished, Generous, "the creation run");
         Assert.Equal("Failed", PipelineWorld.Status(created));
-        var createdSource = (await world.ActionsAsync("push", created["pipelineExecutionId"]!.GetValue<string>())).Single();
+        var createdSource = (await world.CliActionsAsync("push", created["pipelineExecutionId"]!.GetValue<string>())).Single();
         Assert.Contains("has no branch main", createdSource["output"]!["executionResult"]!["errorDetails"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         var ruleArn = await world.CreatePushRuleAsync("push-main", "push", "main");
@@ -45,7 +45,7 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         Assert.Equal("COMPLETED", WebService.Primary(service)["rolloutState"]!.GetValue<string>());
 
         var id = execution["pipelineExecutionId"]!.GetValue<string>();
-        var actions = await world.ActionsAsync("push", id);
+        var actions = await world.CliActionsAsync("push", id);
         var source = actions.Single(a => a["stageName"]!.GetValue<string>() == "Source");
         var deploy = actions.Single(a => a["stageName"]!.GetValue<string>() == "Deploy");
         var variables = source["output"]!["outputVariables"]!.AsObject();
@@ -97,13 +97,23 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         await world.CreatePipelineAsync("quick", "quick");
         await world.CreatePushRuleAsync("push-quick", "quick", "quick");
 
-        // A: a slow image (healthy after 15 s) keeps the Deploy stage busy while B and C arrive.
-        var a = await world.PushAsync("quick", PipelineWorld.Definitions("web", world.Images["slow"]), "A");
+        // A: the gated image keeps the Deploy stage busy until the test opens the gate, whatever the machine's speed.
+        var a = await world.PushAsync("quick", PipelineWorld.Definitions("web", world.Images["gated"]), "A");
         var first = await world.WaitForExecutionAsync("quick", e => PipelineWorld.ForCommit(e, a), _ => true, Generous, "A's execution");
-        var firstId = first["pipelineExecutionId"]!.GetValue<string>();
-        await EcsTestKit.WaitForAsync(() => world.ActionsAsync("quick", firstId), list => list.Any(x => x["stageName"]!.GetValue<string>() == "Deploy"), Generous, "A to enter Deploy");
+        await world.WaitForDeployAsync("quick", first["pipelineExecutionId"]!.GetValue<string>());
         var b = await world.PushAsync("quick", PipelineWorld.Definitions("web", world.Images["v3"]), "B");
         var c = await world.PushAsync("quick", PipelineWorld.Definitions("web", world.Images["v4"]), "C");
+
+        // C waits to enter Deploy behind A; B, which waited there first, was superseded by it.
+        var waiting = await EcsTestKit.WaitForAsync(
+            async () => (Stage: (await world.Cli.JsonAsync("codepipeline", "get-pipeline-state", "--name", "quick"))["stageStates"]![1]!.AsObject(),
+                         C: (await world.ExecutionsAsync("quick")).FirstOrDefault(e => PipelineWorld.ForCommit(e, c))),
+            seen => seen.C is not null && seen.Stage["inboundExecution"]?["pipelineExecutionId"]?.GetValue<string>() == seen.C["pipelineExecutionId"]!.GetValue<string>(),
+            Generous, "C to wait at the Deploy stage");
+        Assert.Equal(first["pipelineExecutionId"]!.GetValue<string>(), waiting.Stage["latestExecution"]!["pipelineExecutionId"]!.GetValue<string>());
+        Assert.Equal("InProgress", waiting.Stage["latestExecution"]!["status"]!.GetValue<string>());
+        Assert.Equal("Superseded", PipelineWorld.Status((await world.ExecutionsAsync("quick")).Single(e => PipelineWorld.ForCommit(e, b))));
+        await world.OpenGateAsync();
 
         var newest = await world.WaitForExecutionAsync("quick", e => PipelineWorld.ForCommit(e, c), PipelineWorld.Finished, TimeSpan.FromSeconds(180), "C's execution");
         var executions = await world.ExecutionsAsync("quick");
@@ -132,7 +142,7 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         var failed = await world.WaitForExecutionAsync("crash", e => PipelineWorld.ForCommit(e, bad), PipelineWorld.Finished, TimeSpan.FromSeconds(180), "the crashing commit");
 
         Assert.Equal("Failed", PipelineWorld.Status(failed));
-        var deploy = (await world.ActionsAsync("crash", failed["pipelineExecutionId"]!.GetValue<string>())).Single(a => a["stageName"]!.GetValue<string>() == "Deploy");
+        var deploy = (await world.CliActionsAsync("crash", failed["pipelineExecutionId"]!.GetValue<string>())).Single(a => a["stageName"]!.GetValue<string>() == "Deploy");
         Assert.Equal("Failed", deploy["status"]!.GetValue<string>());
         var error = deploy["output"]!["executionResult"]!["errorDetails"]!;
         Assert.Equal("JobFailed", error["code"]!.GetValue<string>());
@@ -195,10 +205,10 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
     {
         await world.CreatePipelineAsync("stoppable", "stoppable");
         await world.CreatePushRuleAsync("push-stoppable", "stoppable", "stoppable");
-        var commit = await world.PushAsync("stoppable", PipelineWorld.Definitions("web", world.Images["slow"]), "slow one");
-        var execution = await world.WaitForExecutionAsync("stoppable", e => PipelineWorld.ForCommit(e, commit), _ => true, Generous, "the slow execution");
+        var commit = await world.PushAsync("stoppable", PipelineWorld.Definitions("web", world.Images["gated"]), "never healthy");
+        var execution = await world.WaitForExecutionAsync("stoppable", e => PipelineWorld.ForCommit(e, commit), _ => true, Generous, "the gated execution");
         var id = execution["pipelineExecutionId"]!.GetValue<string>();
-        await EcsTestKit.WaitForAsync(() => world.ActionsAsync("stoppable", id), list => list.Any(a => a["stageName"]!.GetValue<string>() == "Deploy"), Generous, "Deploy to start");
+        await world.WaitForDeployAsync("stoppable", id);
 
         Assert.Equal("StageNotRetryableException", await world.Cli.ErrorCodeAsync("codepipeline", "retry-stage-execution", "--pipeline-name", "stoppable",
             "--stage-name", "Deploy", "--pipeline-execution-id", id, "--retry-mode", "FAILED_ACTIONS"));

@@ -15,13 +15,13 @@ public sealed class PipelineRestartTests
         string id;
         try
         {
-            await world.StartAsync(state.Path);
+            await world.StartAsync(state.Path, ["v1", "gated"]);
             await world.CreatePipelineAsync("restart", "main");
             await world.CreatePushRuleAsync("push-restart", "restart", "main");
-            var commit = await world.PushAsync("main", PipelineWorld.Definitions("web", world.Images["slow"]), "slow");
+            var commit = await world.PushAsync("main", PipelineWorld.Definitions("web", world.Images["gated"]), "gated");
             var execution = await world.WaitForExecutionAsync("restart", e => PipelineWorld.ForCommit(e, commit), _ => true, TimeSpan.FromSeconds(120), "the execution");
             id = execution["pipelineExecutionId"]!.GetValue<string>();
-            await EcsTestKit.WaitForAsync(() => world.ActionsAsync("restart", id), list => list.Any(a => a["stageName"]!.GetValue<string>() == "Deploy"), TimeSpan.FromSeconds(120), "Deploy to start");
+            await world.WaitForDeployAsync("restart", id);
             world.Cloud.AssertResponsesMatchBotocore();
         }
         finally
@@ -50,7 +50,7 @@ public sealed class PipelineRestartTests
             // The port changed with the restart, and so did cloneUrlHttp.
             var url = (await restarted.Cli.JsonAsync("codecommit", "get-repository", "--repository-name", PipelineWorld.Repository))["repositoryMetadata"]!["cloneUrlHttp"]!.GetValue<string>();
             await world.Git.GitAsync(world.Clone, "remote", "set-url", "origin", url);
-            var commit = await world.PushAsync("main", PipelineWorld.Definitions("web", world.Images["v2"]), "after the restart");
+            var commit = await world.PushAsync("main", PipelineWorld.Definitions("web", world.Images["v1"]), "after the restart");
             await EcsTestKit.WaitForAsync(
                 async () => (await restarted.Cli.JsonAsync("codepipeline", "list-pipeline-executions", "--pipeline-name", "restart"))["pipelineExecutionSummaries"]!.AsArray(),
                 list => list.Any(e => PipelineWorld.ForCommit(e!.AsObject(), commit)), TimeSpan.FromSeconds(120), "the push after the restart to start an execution");

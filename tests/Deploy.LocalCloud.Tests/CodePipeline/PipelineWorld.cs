@@ -20,6 +20,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     public const string Bucket = "pipeline-artifacts";
 
     private TempDirectory? ownedState;
+    private SignedApiClient? api;
     private EcsTestKit? kit;
     private GitClient? git;
     private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -32,30 +33,35 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
 
     public string Clone { get; private set; } = null!;
 
-    /// <summary>Images by version: v1 (the service's first), v2, v3, v4, "slow" (serves after 15 s), "crash".</summary>
+    /// <summary>Images by version: v1 (the service's first), v2, v3, v4, "gated" (unhealthy until <see cref="OpenGateAsync"/>), "crash".</summary>
     public Dictionary<string, string> Images { get; } = new(StringComparer.Ordinal);
 
     public string StateDirectory => Cloud.Instance.Options.StateDirectory;
 
     public AwsCli Cli => Cloud.Cli;
 
-    public async Task InitializeAsync() => await StartAsync(stateDirectory: null);
+    public async Task InitializeAsync() => await StartAsync(stateDirectory: null, ["v1", "v2", "v3", "v4", "gated", "crash"]);
 
-    /// <summary>Starts the world; <paramref name="stateDirectory"/> non-null keeps the state for a restart test.</summary>
-    public async Task StartAsync(string? stateDirectory)
+    /// <summary>Starts the world with the images named; <paramref name="stateDirectory"/> non-null keeps the state for a restart test.</summary>
+    public async Task StartAsync(string? stateDirectory, IReadOnlyList<string> images)
     {
         ownedState = stateDirectory is null ? new TempDirectory() : null;
         Cloud = await TestCloud.StartAsync(stateDirectory ?? ownedState!.Path);
         kit = new EcsTestKit(Cloud);
+        api = new SignedApiClient(Cloud.Instance);
         git = new GitClient(Cloud.Instance);
         await Cli.JsonAsync("ecr", "create-repository", "--repository-name", "pipeline/web");
-        foreach (var version in new[] { "v1", "v2", "v3", "v4" })
+        foreach (var version in images)
         {
-            Images[version] = await Kit.PushWebImageAsync("pipeline/web", version, version);
+            Images[version] = version switch
+            {
+                "crash" => await Kit.PushCrashingImageAsync("pipeline/web", version),
+                // Serves no /health: its rollout waits (in the health check's start period) until the test opens the gate.
+                "gated" => await Kit.PushWebImageAsync("pipeline/web", version, version, serveHealth: false),
+                _ => await Kit.PushWebImageAsync("pipeline/web", version, version),
+            };
         }
 
-        Images["slow"] = await Kit.PushSlowWebImageAsync("pipeline/web", "slow", "slow", delaySeconds: 15);
-        Images["crash"] = await Kit.PushCrashingImageAsync("pipeline/web", "crash");
         await Cli.JsonAsync("s3api", "create-bucket", "--bucket", Bucket);
         var url = (await Cli.JsonAsync("codecommit", "create-repository", "--repository-name", Repository))["repositoryMetadata"]!["cloneUrlHttp"]!.GetValue<string>();
         Clone = Git.Path("clone");
@@ -138,8 +144,21 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
         return arn;
     }
 
+    /// <summary>
+    /// A JSON API call made in process with a hand-signed request (polling through the aws CLI costs a Python start per
+    /// call on a busy machine); its response is recorded and validated against botocore like every other.
+    /// </summary>
+    public async Task<JsonObject> ApiAsync(string target, JsonObject body)
+    {
+        var service = target.StartsWith("CodePipeline", StringComparison.Ordinal) ? "codepipeline" : "ecs";
+        using var response = await api!.JsonAsync(target, body.ToJsonString(), service);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{target}: {(int)response.StatusCode} {text}");
+        return JsonNode.Parse(text)!.AsObject();
+    }
+
     public async Task<List<JsonObject>> ExecutionsAsync(string pipeline) =>
-        [.. (await Cli.JsonAsync("codepipeline", "list-pipeline-executions", "--pipeline-name", pipeline))["pipelineExecutionSummaries"]!.AsArray().Select(e => e!.AsObject())];
+        [.. (await ApiAsync("CodePipeline_20150709.ListPipelineExecutions", new JsonObject { ["pipelineName"] = pipeline }))["pipelineExecutionSummaries"]!.AsArray().Select(e => e!.AsObject())];
 
     /// <summary>Waits for an execution that <paramref name="which"/> selects to satisfy <paramref name="done"/> (polling through the aws CLI).</summary>
     public async Task<JsonObject> WaitForExecutionAsync(string pipeline, Func<JsonObject, bool> which, Func<JsonObject, bool> done, TimeSpan timeout, string what)
@@ -159,10 +178,14 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     public static bool Finished(JsonObject execution) => Status(execution) is not ("InProgress" or "Stopping");
 
     public async Task<List<JsonObject>> ActionsAsync(string pipeline, string executionId) =>
+        [.. (await ApiAsync("CodePipeline_20150709.ListActionExecutions", new JsonObject { ["pipelineName"] = pipeline, ["filter"] = new JsonObject { ["pipelineExecutionId"] = executionId } }))["actionExecutionDetails"]!.AsArray().Select(a => a!.AsObject())];
+
+    /// <summary>The same through the aws CLI, the independent client (used for the assertions, not for polling).</summary>
+    public async Task<List<JsonObject>> CliActionsAsync(string pipeline, string executionId) =>
         [.. (await Cli.JsonAsync("codepipeline", "list-action-executions", "--pipeline-name", pipeline, "--filter", $"pipelineExecutionId={executionId}"))["actionExecutionDetails"]!.AsArray().Select(a => a!.AsObject())];
 
     public async Task<JsonObject> DescribeServiceAsync(string service = Service) =>
-        (await Cli.JsonAsync("ecs", "describe-services", "--cluster", Cluster, "--services", service))["services"]![0]!.AsObject();
+        (await ApiAsync("AmazonEC2ContainerServiceV20141113.DescribeServices", new JsonObject { ["cluster"] = Cluster, ["services"] = new JsonArray(service) }))["services"]![0]!.AsObject();
 
     /// <summary>The image of the task definition the service runs now.</summary>
     public async Task<string> ServiceImageAsync()
@@ -174,13 +197,13 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     /// <summary>What the service's running tasks answer on <c>/</c> ("hello &lt;version&gt;"), one answer per task.</summary>
     public async Task<List<string>> AnswersAsync()
     {
-        var arns = (await Cli.JsonAsync("ecs", "list-tasks", "--cluster", Cluster, "--service-name", Service, "--desired-status", "RUNNING"))["taskArns"]!.AsArray();
+        var arns = (await ApiAsync("AmazonEC2ContainerServiceV20141113.ListTasks", new JsonObject { ["cluster"] = Cluster, ["serviceName"] = Service, ["desiredStatus"] = "RUNNING" }))["taskArns"]!.AsArray();
         if (arns.Count == 0)
         {
             return [];
         }
 
-        var tasks = (await Cli.JsonAsync(["ecs", "describe-tasks", "--cluster", Cluster, "--tasks", .. arns.Select(a => a!.GetValue<string>())]))["tasks"]!.AsArray();
+        var tasks = (await ApiAsync("AmazonEC2ContainerServiceV20141113.DescribeTasks", new JsonObject { ["cluster"] = Cluster, ["tasks"] = arns.DeepClone() }))["tasks"]!.AsArray();
         var answers = new List<string>();
         foreach (var task in tasks.Where(t => t!["lastStatus"]!.GetValue<string>() == "RUNNING"))
         {
@@ -197,6 +220,24 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
 
         return answers;
     }
+
+    /// <summary>Lets the running containers of the gated image pass their health check (writes the <c>/health</c> they serve).</summary>
+    public async Task OpenGateAsync()
+    {
+        var ids = (await Kit.Docker.RunAsync(["ps", "-q", "--filter", $"ancestor={Images["gated"]}"])).Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.NotEmpty(ids);
+        foreach (var id in ids)
+        {
+            await Kit.Docker.MustRunAsync(["exec", id, "sh", "-c", "echo ok > /www/health"]);
+        }
+    }
+
+    /// <summary>Waits until the pipeline's Deploy action of the execution is in progress.</summary>
+    public Task WaitForDeployAsync(string pipeline, string executionId) =>
+        EcsTestKit.WaitForAsync(() => ActionsAsync(pipeline, executionId),
+            list => list.Any(a => a["stageName"]!.GetValue<string>() == "Deploy" && a["status"]!.GetValue<string>() == "InProgress"),
+            TimeSpan.FromSeconds(120), $"the Deploy action of {executionId} to start");
 
     public async Task<JsonObject> WaitForServiceOnAsync(string version, TimeSpan timeout)
     {
@@ -222,7 +263,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
                 ["essential"] = true,
                 ["stopTimeout"] = 2,
                 ["portMappings"] = new JsonArray(new JsonObject { ["containerPort"] = 8080, ["protocol"] = "tcp" }),
-                // Healthy once /health answers; failures during the start period do not count (the slow image).
+                // Healthy once /health answers; failures during the start period do not count (the gated image).
                 ["healthCheck"] = new JsonObject
                 {
                     ["command"] = new JsonArray("CMD-SHELL", "wget -q -O /dev/null http://127.0.0.1:8080/health || exit 1"),
@@ -246,6 +287,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     public async Task DisposeAsync()
     {
         http.Dispose();
+        api?.Dispose();
         git?.Dispose();
         if (kit is not null)
         {

@@ -24,10 +24,6 @@ public sealed class EcsTestKit : IAsyncDisposable
     public Task<string> PushWebImageAsync(string repository, string tag, string version, bool serveHealth = true) =>
         PushAsync(repository, tag, version, $"echo starting {version}; trap 'exit 0' TERM; httpd -f -v -p 8080 -h /www & wait", serveHealth);
 
-    /// <summary>A web image like <see cref="PushWebImageAsync"/> that starts serving only after <paramref name="delaySeconds"/> (a slow rollout).</summary>
-    public Task<string> PushSlowWebImageAsync(string repository, string tag, string version, int delaySeconds) =>
-        PushAsync(repository, tag, version, FormattableString.Invariant($"echo starting {version}; trap 'exit 0' TERM; sleep {delaySeconds} & wait; httpd -f -v -p 8080 -h /www & wait"));
-
     /// <summary>An image whose only process prints a line and exits 3 at once (a crash loop under a service).</summary>
     public Task<string> PushCrashingImageAsync(string repository, string tag) =>
         PushAsync(repository, tag, "crash", "echo crashing on purpose; exit 3");
