@@ -30,6 +30,27 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         var actionRule = await world.CreateRuleAsync("push-deployed",
             """{"source":["aws.codepipeline"],"detail-type":["CodePipeline Action Execution State Change"],"detail":{"pipeline":["push"],"stage":["Deploy"],"state":["SUCCEEDED"],"type":{"provider":["ECS"]},"execution-result":{"external-execution-id":[{"prefix":"ecs-svc/"}]}}}""",
             "downstream-action");
+        // The whole detail of CodeCommit's event, as AWS documents it, for the first push of main.
+        var repositoryId = (await world.Cli.JsonAsync("codecommit", "get-repository", "--repository-name", PipelineWorld.Repository))["repositoryMetadata"]!["repositoryId"]!.GetValue<string>();
+        var detailRule = await world.CreateRuleAsync("push-detail", new JsonObject
+        {
+            ["source"] = new JsonArray("aws.codecommit"),
+            ["account"] = new JsonArray(PipelineWorld.Account),
+            ["region"] = new JsonArray("us-east-1"),
+            ["detail"] = new JsonObject
+            {
+                ["callerUserArn"] = new JsonArray($"arn:aws:iam::{PipelineWorld.Account}:user/local"),
+                ["event"] = new JsonArray("referenceCreated"),
+                ["commitId"] = new JsonArray(new JsonObject { ["exists"] = true }),
+                ["oldCommitId"] = new JsonArray(new JsonObject { ["exists"] = false }),
+                ["referenceFullName"] = new JsonArray("refs/heads/main"),
+                ["referenceName"] = new JsonArray("main"),
+                ["referenceType"] = new JsonArray("branch"),
+                ["repositoryId"] = new JsonArray(repositoryId),
+                ["repositoryName"] = new JsonArray(PipelineWorld.Repository),
+            },
+        }.ToJsonString(), "downstream-detail");
+        await world.CreatePipelineAsync("downstream-detail", "no-such-branch");
         await world.CreatePipelineAsync("downstream", "no-such-branch");
         await world.CreatePipelineAsync("downstream-action", "no-such-branch");
 
@@ -81,8 +102,8 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         Assert.Equal("SourceOutput", detail["artifactRevisions"]![0]!["name"]!.GetValue<string>());
         Assert.Equal("SUPERSEDED", detail["executionMode"]!.GetValue<string>());
 
-        // CodePipeline's own events reached the bus: rules on them started the downstream pipelines.
-        foreach (var (pipeline, rule) in new[] { ("downstream", downstreamRule), ("downstream-action", actionRule) })
+        // CodePipeline's own events reached the bus (rules on them started the downstream pipelines), and so did CodeCommit's whole detail.
+        foreach (var (pipeline, rule) in new[] { ("downstream", downstreamRule), ("downstream-action", actionRule), ("downstream-detail", detailRule) })
         {
             var started = await world.WaitForExecutionAsync(pipeline, e => e["trigger"]!["triggerType"]!.GetValue<string>() == "CloudWatchEvent", _ => true, Generous, $"{pipeline} to be started by its rule");
             Assert.Equal(rule, started["trigger"]!["triggerDetail"]!.GetValue<string>());
