@@ -12,6 +12,11 @@ internal sealed partial class PipelineExecutor
     /// </summary>
     internal void Advance()
     {
+        if (!store.Read(state => state.Executions.Values.Any(e => e.IsActive)))
+        {
+            return; // nothing to move on: do not rewrite the store twice a second
+        }
+
         var emitted = new List<BusEvent>();
         var launches = new List<(PipelineExecutionRecord Execution, ActionRunRecord Action)>();
         store.Update(state =>
@@ -259,7 +264,8 @@ internal sealed partial class PipelineExecutor
         var provider = action.ActionTypeId["provider"]?.GetValue<string>();
         var handler = owner == "AWS" ? actions.FirstOrDefault(a => a.Category == category && a.Provider == provider) : null;
         var cancellation = CancellationTokenSource.CreateLinkedTokenSource(stopping.Token);
-        var primaryInput = action.InputArtifacts.FirstOrDefault()?.Name;
+        // The commit CodeBuild reports as resolvedSourceVersion: the source revision behind the primary input.
+        var primaryInput = action.ResolvedConfiguration["PrimarySource"]?.GetValue<string>() ?? action.InputArtifacts.FirstOrDefault()?.Name;
         var run = new ActionRun(
             execution.PipelineName,
             execution.Id,
