@@ -13,21 +13,20 @@ namespace Deploy.LocalCloud.CodePipeline;
 internal sealed class PipelineEvents(IEventBus bus, LocalCloudOptions options)
 {
     public BusEvent Execution(PipelineExecutionRecord execution, string state) =>
-        Event(execution, "CodePipeline Pipeline Execution State Change", Common(execution, state));
+        Event(execution, "CodePipeline Pipeline Execution State Change", Common(execution, state, withTrigger: true));
 
     public BusEvent Stage(PipelineExecutionRecord execution, string stage, string state)
     {
-        var detail = Common(execution, state);
+        var detail = Common(execution, state, withTrigger: false);
         detail["stage"] = stage;
         return Event(execution, "CodePipeline Stage Execution State Change", detail);
     }
 
     public BusEvent Action(PipelineExecutionRecord execution, ActionRunRecord action, string state)
     {
-        var detail = Common(execution, state);
+        var detail = Common(execution, state, withTrigger: false);
         detail["stage"] = action.StageName;
         detail["action"] = action.ActionName;
-        detail["action-execution-id"] = action.ActionExecutionId;
         detail["region"] = options.Region;
         detail["type"] = new JsonObject
         {
@@ -65,16 +64,25 @@ internal sealed class PipelineEvents(IEventBus bus, LocalCloudOptions options)
         }
     }
 
-    private static JsonObject Common(PipelineExecutionRecord execution, string state) => new()
+    /// <summary>The members all three share; only the pipeline-level event names its trigger.</summary>
+    private static JsonObject Common(PipelineExecutionRecord execution, string state, bool withTrigger)
     {
-        ["pipeline"] = execution.PipelineName,
-        ["execution-id"] = execution.Id,
-        ["start-time"] = execution.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-        ["execution-trigger"] = Trigger(execution),
-        ["state"] = state,
-        ["version"] = execution.PipelineVersion,
-        ["pipeline-execution-attempt"] = execution.Attempt + 1.0,
-    };
+        var detail = new JsonObject
+        {
+            ["pipeline"] = execution.PipelineName,
+            ["execution-id"] = execution.Id,
+            ["start-time"] = execution.StartTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
+        };
+        if (withTrigger)
+        {
+            detail["execution-trigger"] = Trigger(execution);
+        }
+
+        detail["state"] = state;
+        detail["version"] = execution.PipelineVersion;
+        detail["pipeline-execution-attempt"] = execution.Attempt + 1.0;
+        return detail;
+    }
 
     private static JsonObject Trigger(PipelineExecutionRecord execution)
     {

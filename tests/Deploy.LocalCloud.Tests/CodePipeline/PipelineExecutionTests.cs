@@ -26,9 +26,20 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
 
         var ruleArn = await world.CreatePushRuleAsync("push-main", "push", "main");
         var downstreamRule = await world.CreateRuleAsync("push-succeeded",
-            """{"source":["aws.codepipeline"],"detail-type":["CodePipeline Pipeline Execution State Change"],"detail":{"pipeline":["push"],"state":["SUCCEEDED"]}}""", "downstream");
+            """
+            {"source":["aws.codepipeline"],"detail-type":["CodePipeline Pipeline Execution State Change"],"resources":[{"suffix":":push"}],
+             "detail":{"pipeline":["push"],"state":["SUCCEEDED"],"execution-id":[{"exists":true}],"start-time":[{"exists":true}],
+                       "execution-trigger":{"trigger-type":["CloudWatchEvent"],"trigger-detail":[{"prefix":"arn:aws:events:"}]},
+                       "version":[{"numeric":[">=",1]}],"pipeline-execution-attempt":[1]}}
+            """, "downstream");
         var actionRule = await world.CreateRuleAsync("push-deployed",
-            """{"source":["aws.codepipeline"],"detail-type":["CodePipeline Action Execution State Change"],"detail":{"pipeline":["push"],"stage":["Deploy"],"state":["SUCCEEDED"],"type":{"provider":["ECS"]},"execution-result":{"external-execution-id":[{"prefix":"ecs-svc/"}]}}}""",
+            """
+            {"source":["aws.codepipeline"],"detail-type":["CodePipeline Action Execution State Change"],
+             "detail":{"pipeline":["push"],"stage":["Deploy"],"action":["Deploy"],"state":["SUCCEEDED"],"region":["us-east-1"],
+                       "type":{"owner":["AWS"],"category":["Deploy"],"provider":["ECS"],"version":["1"]},
+                       "input-artifacts":{"name":["SourceOutput"],"s3location":{"bucket":["pipeline-artifacts"]}},
+                       "execution-result":{"external-execution-id":[{"prefix":"ecs-svc/"}]}}}
+            """,
             "downstream-action");
         // The whole detail of CodeCommit's event, as AWS documents it, for the first push of main.
         var repositoryId = (await world.Cli.JsonAsync("codecommit", "get-repository", "--repository-name", PipelineWorld.Repository))["repositoryMetadata"]!["repositoryId"]!.GetValue<string>();
