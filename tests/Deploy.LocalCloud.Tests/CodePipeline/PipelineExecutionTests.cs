@@ -233,7 +233,7 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
     }
 
     [Fact]
-    public async Task Stop_abandons_a_running_deploy_and_retry_reruns_the_failed_stage()
+    public async Task Stop_waits_or_abandons_a_running_deploy_and_retry_reruns_the_failed_stage()
     {
         await world.CreatePipelineAsync("stoppable", "stoppable");
         await world.CreatePushRuleAsync("push-stoppable", "stoppable", "stoppable");
@@ -244,6 +244,12 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
 
         Assert.Equal("StageNotRetryableException", await world.Cli.ErrorCodeAsync("codepipeline", "retry-stage-execution", "--pipeline-name", "stoppable",
             "--stage-name", "Deploy", "--pipeline-execution-id", id, "--retry-mode", "FAILED_ACTIONS"));
+        // Stop and wait: the execution is Stopping while the deploy goes on; a second stop-and-wait is refused, abandon is not.
+        await world.Cli.JsonAsync("codepipeline", "stop-pipeline-execution", "--pipeline-name", "stoppable", "--pipeline-execution-id", id, "--no-abandon", "--reason", "wrong image");
+        var stopping = (await world.Cli.JsonAsync("codepipeline", "get-pipeline-execution", "--pipeline-name", "stoppable", "--pipeline-execution-id", id))["pipelineExecution"]!;
+        Assert.Equal("Stopping", stopping["status"]!.GetValue<string>());
+        Assert.Equal("InProgress", (await world.ActionsAsync("stoppable", id)).Single(a => a["stageName"]!.GetValue<string>() == "Deploy")["status"]!.GetValue<string>());
+        Assert.Equal("DuplicatedStopRequestException", await world.Cli.ErrorCodeAsync("codepipeline", "stop-pipeline-execution", "--pipeline-name", "stoppable", "--pipeline-execution-id", id));
         await world.Cli.JsonAsync("codepipeline", "stop-pipeline-execution", "--pipeline-name", "stoppable", "--pipeline-execution-id", id, "--abandon", "--reason", "wrong image");
         var stopped = await world.WaitForExecutionAsync("stoppable", e => e["pipelineExecutionId"]!.GetValue<string>() == id, PipelineWorld.Finished, Generous, "the stop");
         Assert.Equal("Stopped", PipelineWorld.Status(stopped));
