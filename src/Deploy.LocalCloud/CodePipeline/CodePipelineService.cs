@@ -1,27 +1,38 @@
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Protocols;
-using Deploy.LocalCloud.State;
 
 namespace Deploy.LocalCloud.CodePipeline;
 
-/// <summary>CodePipeline (JSON 1.1, <c>CodePipeline_20150709</c>), state only for now: pipeline declarations and versions.</summary>
-internal sealed class CodePipelineService : IJsonApiService
+/// <summary>CodePipeline (JSON 1.1, <c>CodePipeline_20150709</c>): pipeline declarations and versions here, executions in
+/// <c>CodePipelineService.Executions.cs</c> (run by <see cref="PipelineExecutor"/>).</summary>
+internal sealed partial class CodePipelineService : IJsonApiService
 {
     private static readonly string[] DeclarationMembers =
         ["name", "roleArn", "artifactStore", "artifactStores", "stages", "executionMode", "pipelineType", "variables", "triggers"];
 
-    private readonly JsonStateFile<NamedItemsState> file;
+    private readonly PipelineStore file;
+    private readonly PipelineExecutionStore executions;
+    private readonly PipelineExecutor executor;
     private readonly LocalCloudOptions options;
     private readonly TimeProvider clock;
     private readonly JsonOperations operations;
 
-    public CodePipelineService(LocalCloudOptions options, TimeProvider clock)
+    public CodePipelineService(LocalCloudOptions options, TimeProvider clock, PipelineStore store, PipelineExecutionStore executions, PipelineExecutor executor)
     {
         this.options = options;
         this.clock = clock;
-        file = new JsonStateFile<NamedItemsState>(options.StateDirectory, "codepipeline.json");
+        this.executions = executions;
+        this.executor = executor;
+        file = store;
         operations = new JsonOperations()
+            .Add("StartPipelineExecution", StartPipelineExecution)
+            .Add("StopPipelineExecution", StopPipelineExecution)
+            .Add("RetryStageExecution", RetryStageExecution)
+            .Add("GetPipelineState", GetPipelineState)
+            .Add("GetPipelineExecution", GetPipelineExecution)
+            .Add("ListPipelineExecutions", ListPipelineExecutions)
+            .Add("ListActionExecutions", ListActionExecutions)
             .Add("CreatePipeline", CreatePipeline)
             .Add("UpdatePipeline", UpdatePipeline)
             .Add("GetPipeline", GetPipeline)
@@ -69,6 +80,8 @@ internal sealed class CodePipelineService : IJsonApiService
             };
             return declaration.DeepClone();
         });
+        // CodePipeline runs a new pipeline once as soon as it is created.
+        executor.Start(name, "CreatePipeline", $"arn:aws:iam::{options.AccountId}:user/local");
         return new JsonObject { ["pipeline"] = stored };
     }
 
@@ -79,7 +92,7 @@ internal sealed class CodePipelineService : IJsonApiService
         var now = Now;
         var stored = file.Update(state =>
         {
-            var existing = Find(state, name);
+            var existing = file.Find(state, name);
             declaration["version"] = existing["pipeline"]!["version"]!.GetValue<int>() + 1;
             existing["pipeline"] = declaration;
             existing["metadata"]!["updated"] = now;
@@ -91,7 +104,7 @@ internal sealed class CodePipelineService : IJsonApiService
     private JsonObject GetPipeline(JsonObject request)
     {
         var name = request.RequiredString("name");
-        return file.Read(state => Find(state, name).DeepClone().AsObject());
+        return file.Get(name);
     }
 
     private JsonObject DeletePipeline(JsonObject request)
@@ -116,6 +129,12 @@ internal sealed class CodePipelineService : IJsonApiService
             throw new AwsServiceException("InvalidStructureException", "Pipeline must have an artifact store");
         }
 
+        if (pipeline.OptionalString("executionMode") is { } mode && mode != "SUPERSEDED")
+        {
+            throw new AwsServiceException("InvalidStructureException",
+                $"executionMode {mode} is not supported by the local cloud, which runs pipelines in SUPERSEDED mode only (the default): remove executionMode or set it to SUPERSEDED.");
+        }
+
         var declaration = new JsonObject();
         foreach (var member in DeclarationMembers.Where(pipeline.ContainsKey))
         {
@@ -124,10 +143,6 @@ internal sealed class CodePipelineService : IJsonApiService
 
         return declaration;
     }
-
-    private static JsonObject Find(NamedItemsState state, string name) =>
-        state.Items.GetValueOrDefault(name)
-        ?? throw new AwsServiceException("PipelineNotFoundException", $"Account '000000000000' does not have a pipeline with name '{name}'");
 
     private double Now => clock.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
 }

@@ -97,8 +97,8 @@ internal static class LocalCloudApplication
         services.AddSingleton<S3Endpoint>();
         services.AddCodeCommit(); // API, bare repositories, git endpoint (CodeCommit/CodeCommitRegistration.cs)
         services.AddSingleton<IJsonApiService, CodeBuildService>();
-        services.AddSingleton<IJsonApiService, CodePipelineService>();
-        services.AddSingleton<IJsonApiService, EventsService>();
+        services.AddCodePipeline(); // API, executions, executor, actions (CodePipeline/CodePipelineRegistration.cs)
+        services.AddEvents(); // API, default bus, CodeCommit's events onto it (Events/EventsRegistration.cs)
         services.AddSingleton<IResourceProvider, EcrRepositoryProvider>();
         services.AddSingleton<IResourceProvider, LogGroupProvider>();
         services.AddSingleton<IResourceProvider, IamRoleProvider>();

@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Deploy.LocalCloud.CloudFormation.Providers;
+using Deploy.LocalCloud.Protocols;
+
+namespace Deploy.LocalCloud.CodePipeline;
+
+/// <summary>
+/// Deploy/AWS/ECS, the standard ECS deploy action: a new revision of the task definition the service runs, with the
+/// images of <c>imagedefinitions.json</c> replaced by container name; UpdateService; then wait until the new PRIMARY
+/// deployment's rolloutState is COMPLETED, and fail with the reason on FAILED (circuit breaker rollback) or after
+/// <c>DeploymentTimeout</c> minutes. ECS is called in process through its JSON operations, so its validation applies.
+/// </summary>
+internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts artifacts) : IPipelineAction
+{
+    private const string Ecs = "AmazonEC2ContainerServiceV20141113";
+
+    /// <summary>The members of a task definition that RegisterTaskDefinition accepts back.</summary>
+    private static readonly string[] RegistrableMembers =
+    [
+        "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes", "placementConstraints",
+        "requiresCompatibilities", "cpu", "memory", "pidMode", "ipcMode", "proxyConfiguration", "inferenceAccelerators",
+        "ephemeralStorage", "runtimePlatform", "enableFaultInjection",
+    ];
+
+    public string Category => "Deploy";
+
+    public string Provider => "ECS";
+
+    private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    public async Task<ActionOutcome> RunAsync(ActionRun run, CancellationToken cancellationToken)
+    {
+        var cluster = run.RequiredSetting("ClusterName");
+        var serviceName = run.RequiredSetting("ServiceName");
+        var fileName = run.Setting("FileName") ?? "imagedefinitions.json";
+        var timeout = Timeout(run.Setting("DeploymentTimeout"));
+        if (run.InputArtifacts.Count != 1)
+        {
+            throw new PipelineActionException($"The ECS action needs exactly one input artifact (it has {run.InputArtifacts.Count}).");
+        }
+
+        var images = ImageDefinitions.Read(artifacts.Read(run.InputArtifacts[0]), fileName, run.InputArtifacts[0].Name);
+        var service = DescribeService(cluster, serviceName);
+        var current = Call("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = service["taskDefinition"]!.DeepClone() })["taskDefinition"]!.AsObject();
+        var revision = NewRevision(current, images);
+        var registered = Call("RegisterTaskDefinition", revision)["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+        var updated = Call("UpdateService", new JsonObject { ["cluster"] = cluster, ["service"] = serviceName, ["taskDefinition"] = registered })["service"]!.AsObject();
+        var deploymentId = Primary(updated)?["id"]?.GetValue<string>()
+                           ?? throw new PipelineActionException($"UpdateService of {serviceName} returned no PRIMARY deployment.");
+        run.ReportProgress(deploymentId, $"Deploying {registered}");
+        return await WaitForRolloutAsync(cluster, serviceName, deploymentId, registered, timeout, cancellationToken);
+    }
+
+    private async Task<ActionOutcome> WaitForRolloutAsync(string cluster, string serviceName, string deploymentId, string taskDefinition, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            var service = DescribeService(cluster, serviceName);
+            var deployment = (service["deployments"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(d => d["id"]?.GetValue<string>() == deploymentId);
+            var state = deployment?["rolloutState"]?.GetValue<string>();
+            if (state == "COMPLETED")
+            {
+                return new ActionOutcome(deploymentId, $"Deployed {taskDefinition} to service {serviceName}", new Dictionary<string, string>());
+            }
+
+            if (state == "FAILED" || deployment is null)
+            {
+                var reason = deployment?["rolloutStateReason"]?.GetValue<string>() ?? FailureEvent(service, deploymentId) ?? "the deployment was replaced before it completed";
+                throw new PipelineActionException($"The ECS deployment {deploymentId} of service {serviceName} failed: {reason}", deploymentId);
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                throw new PipelineActionException(string.Create(CultureInfo.InvariantCulture,
+                    $"The ECS deployment {deploymentId} of service {serviceName} did not complete within the DeploymentTimeout of {timeout.TotalMinutes:0} minutes (rolloutState {state})."), deploymentId);
+            }
+
+            await Task.Delay(PollInterval, cancellationToken);
+        }
+    }
+
+    private static JsonObject NewRevision(JsonObject current, IReadOnlyList<ImageDefinition> images)
+    {
+        var revision = new JsonObject();
+        foreach (var member in RegistrableMembers.Where(m => current[m] is not null))
+        {
+            revision[member] = current[member]!.DeepClone();
+        }
+
+        var containers = revision["containerDefinitions"]!.AsArray().OfType<JsonObject>().ToList();
+        foreach (var image in images)
+        {
+            var container = containers.FirstOrDefault(c => c["name"]?.GetValue<string>() == image.Name)
+                            ?? throw new PipelineActionException(
+                                $"The AWS ECS container {image.Name} does not exist in task definition {current["family"]}:{current["revision"]} (containers: {string.Join(", ", containers.Select(c => c["name"]?.GetValue<string>()))}).");
+            container["image"] = image.ImageUri;
+        }
+
+        return revision;
+    }
+
+    private JsonObject DescribeService(string cluster, string serviceName)
+    {
+        var described = Call("DescribeServices", new JsonObject { ["cluster"] = cluster, ["services"] = new JsonArray(serviceName) });
+        var service = (described["services"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault();
+        if (service is null || service["status"]?.GetValue<string>() != "ACTIVE")
+        {
+            throw new PipelineActionException($"The ECS service {serviceName} does not exist in cluster {cluster} (ServiceName/ClusterName of the ECS action).");
+        }
+
+        return service;
+    }
+
+    private JsonObject Call(string operation, JsonObject request)
+    {
+        try
+        {
+            return calls.Call(Ecs, operation, request);
+        }
+        catch (AwsServiceException failure) when (failure.Code == "ClusterNotFoundException")
+        {
+            throw new PipelineActionException($"The ECS cluster {request["cluster"]} does not exist (ClusterName of the ECS action).");
+        }
+        catch (AwsServiceException failure)
+        {
+            throw new PipelineActionException($"ECS {operation} failed: {failure.Code}: {failure.Message}");
+        }
+    }
+
+    private static JsonObject? Primary(JsonObject service) =>
+        (service["deployments"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(d => d["status"]?.GetValue<string>() == "PRIMARY");
+
+    /// <summary>
+    /// After a rollback completes ECS drops the failed deployment, often between two polls; its failure is then only in the
+    /// service event "deployment … deployment failed: …", from which the reason ECS gave (rolloutStateReason) is rebuilt.
+    /// </summary>
+    private static string? FailureEvent(JsonObject service, string deploymentId)
+    {
+        const string Marker = "deployment failed: ";
+        var failed = (service["events"] as JsonArray ?? []).OfType<JsonObject>()
+            .Select(e => e["message"]?.GetValue<string>())
+            .FirstOrDefault(m => m is not null && m.Contains(deploymentId, StringComparison.Ordinal) && m.Contains(Marker, StringComparison.Ordinal));
+        if (failed is null)
+        {
+            return null;
+        }
+
+        var reason = failed[(failed.IndexOf(Marker, StringComparison.Ordinal) + Marker.Length)..];
+        return service["deploymentConfiguration"]?["deploymentCircuitBreaker"]?["enable"]?.GetValue<bool>() == true
+            ? "ECS deployment circuit breaker: " + reason
+            : reason;
+    }
+
+    /// <summary>DeploymentTimeout is in minutes, 1 to 60 (the default).</summary>
+    private static TimeSpan Timeout(string? setting)
+    {
+        if (setting is null)
+        {
+            return TimeSpan.FromMinutes(60);
+        }
+
+        return int.TryParse(setting, NumberStyles.Integer, CultureInfo.InvariantCulture, out var minutes) && minutes is >= 1 and <= 60
+            ? TimeSpan.FromMinutes(minutes)
+            : throw new PipelineActionException($"DeploymentTimeout must be a whole number of minutes from 1 to 60, not '{setting}'.");
+    }
+}
