@@ -41,7 +41,9 @@ internal static class LocalCloudApplication
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LocalCloudAddress>();
-        services.AddSingleton(new LocalCredentials(options.AccessKeyId, options.SecretAccessKey, options.Region));
+        services.AddSingleton(new LocalCredentials(options.AccessKeyId, options.SecretAccessKey, options.Region, options.AccountId));
+        services.AddSingleton<TemporaryCredentialStore>();
+        services.AddSingleton<RequestCaller>();
         services.AddSingleton<SigV4Verifier>();
         services.AddSingleton<JsonProtocolEndpoint>();
         services.AddSingleton<QueryProtocolEndpoint>();
