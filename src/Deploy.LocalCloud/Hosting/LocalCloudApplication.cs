@@ -98,7 +98,7 @@ internal static class LocalCloudApplication
         services.AddSingleton<S3Store>();
         services.AddSingleton<S3Endpoint>();
         services.AddCodeCommit(); // API, bare repositories, git endpoint (CodeCommit/CodeCommitRegistration.cs)
-        services.AddSingleton<IJsonApiService, CodeBuildService>();
+        services.AddCodeBuild(); // API, executor, build image, container credentials (CodeBuild/CodeBuildRegistration.cs)
         services.AddSingleton<IJsonApiService, CodePipelineService>();
         services.AddSingleton<IJsonApiService, EventsService>();
         services.AddSingleton<IResourceProvider, EcrRepositoryProvider>();
@@ -117,6 +117,7 @@ internal static class LocalCloudApplication
         app.Map("/v2", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.Map("/v2/{**path}", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP
+        app.MapCodeBuildCredentials(); // /_codebuild/credentials for build containers
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, ApiRouter router) => router.HandleAsync(context));
         // S3 path style: every other path is /<bucket>[/<key>] (bucket names have 3+ characters, so never "v2").
         // (An explicit pattern: the default fallback skips paths that look like files, and object keys often do.)
