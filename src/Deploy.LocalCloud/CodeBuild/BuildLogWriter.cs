@@ -44,7 +44,8 @@ internal sealed class BuildLogWriter : IAsyncDisposable
 
         lock (gate)
         {
-            pending.AddRange(lines);
+            // A CloudWatch Logs event has at least one character: blank output lines are not events.
+            pending.AddRange(lines.Where(line => line.Message.Length > 0));
         }
     }
 
