@@ -39,7 +39,13 @@ internal static class BuildDocument
 
         if (start.Pipeline is { } pipeline)
         {
-            source = new JsonObject { ["type"] = "CODEPIPELINE", ["buildspec"] = source["buildspec"]?.DeepClone() };
+            var buildspec = source["buildspec"]?.DeepClone();
+            source = new JsonObject { ["type"] = "CODEPIPELINE" };
+            if (buildspec is not null)
+            {
+                source["buildspec"] = buildspec;
+            }
+
             sourceVersion = pipeline.InputArtifacts.Count > 0 ? pipeline.InputArtifacts[0].Arn : null;
             resolvedSourceVersion = pipeline.ResolvedSourceVersion;
         }
