@@ -146,7 +146,7 @@ internal sealed partial class BuildRunner(
             {
                 status = ended;
                 log.Container(ended == "TIMED_OUT" ? "Build timed out" : $"Build stopped{(control.Reason is null ? string.Empty : ": " + control.Reason)}");
-                Mutate(buildId, b => BuildPhases.End(b, ended, store.Now, ended == "TIMED_OUT" ? "BUILD_TIMED_OUT" : null, ended == "TIMED_OUT" ? "Build has timed out. " : control.Reason));
+                Mutate(buildId, b => EndFromOutside(b, control));
                 return;
             }
 
@@ -197,7 +197,7 @@ internal sealed partial class BuildRunner(
         catch (OperationCanceledException) when (control.EndStatus is { } ended)
         {
             status = ended;
-            Mutate(buildId, b => BuildPhases.End(b, ended, store.Now, ended == "TIMED_OUT" ? "BUILD_TIMED_OUT" : null, ended == "TIMED_OUT" ? "Build has timed out. " : control.Reason));
+            Mutate(buildId, b => EndFromOutside(b, control));
         }
         catch (Exception error)
         {
@@ -308,6 +308,19 @@ internal sealed partial class BuildRunner(
         }
 
         return exported;
+    }
+
+    /// <summary>The phase in progress ends TIMED_OUT (with CodeBuild's context) or STOPPED (with a context only when the local cloud stopped it).</summary>
+    private void EndFromOutside(JsonObject build, BuildControl control)
+    {
+        if (control.EndStatus == "TIMED_OUT")
+        {
+            BuildPhases.End(build, "TIMED_OUT", store.Now, "BUILD_TIMED_OUT", "Build has timed out. ");
+        }
+        else
+        {
+            BuildPhases.End(build, "STOPPED", store.Now, control.Reason is null ? null : BuildRuns.InterruptedCode, control.Reason);
+        }
     }
 
     private void Mutate(string buildId, Action<JsonObject> change) => store.Update(state => change(state.Builds[buildId].Build));
