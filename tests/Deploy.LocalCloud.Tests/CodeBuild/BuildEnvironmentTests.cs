@@ -150,6 +150,25 @@ public sealed class BuildEnvironmentTests(CodeBuildFixture fixture) : IClassFixt
         Assert.Contains(globalJson, build["exportedEnvironmentVariables"]![0]!["value"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_restore_finds_the_hosts_packages_in_the_read_only_fallback_folder_without_any_feed()
+    {
+        var project = await fixture.ProjectAsync("""
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - mkdir -p /tmp/app /tmp/empty-feed && cd /tmp/app
+                  - printf '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup><PackageReference Include="Newtonsoft.Json" Version="13.0.3" /></ItemGroup></Project>' > app.csproj
+                  - dotnet restore --source /tmp/empty-feed
+                  - test ! -d /root/.nuget/packages/newtonsoft.json
+            """);
+
+        var build = await fixture.CompletedAsync(await fixture.StartAsync(project), TimeSpan.FromMinutes(3));
+
+        Assert.True(build["buildStatus"]!.GetValue<string>() == "SUCCEEDED", await fixture.LogAsync(build));
+    }
+
     private static async Task<ContainerInspectResponse> RunningContainerAsync(DockerClient docker, string buildId)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
