@@ -8,52 +8,6 @@ using Docker.DotNet.Models;
 
 namespace Deploy.LocalCloud.CodeBuild;
 
-/// <summary>How a running build is ended from outside: StopBuild, its timeout, or the local cloud shutting down.</summary>
-internal sealed class BuildControl : IDisposable
-{
-    private readonly CancellationTokenSource cancel = new();
-    private readonly Lock gate = new();
-    private bool disposed;
-
-    public CancellationToken Token => cancel.Token;
-
-    /// <summary>STOPPED or TIMED_OUT once ended from outside.</summary>
-    public string? EndStatus { get; private set; }
-
-    public string? Reason { get; private set; }
-
-    public void End(string status, string? reason = null)
-    {
-        lock (gate)
-        {
-            if (EndStatus is null && !disposed)
-            {
-                EndStatus = status;
-                Reason = reason;
-                cancel.Cancel();
-            }
-        }
-    }
-
-    public void EndAfter(TimeSpan delay) => Task.Delay(delay, Token).ContinueWith(t =>
-    {
-        if (!t.IsCanceled)
-        {
-            End("TIMED_OUT");
-        }
-    }, TaskScheduler.Default);
-
-    public void Dispose()
-    {
-        lock (gate)
-        {
-            disposed = true;
-            cancel.Cancel(); // ends the timeout's delay
-            cancel.Dispose();
-        }
-    }
-}
-
 /// <summary>
 /// Runs one build through its phases: PROVISIONING (the image), DOWNLOAD_SOURCE (source and buildspec), the buildspec
 /// phases in a fresh container (driven by <see cref="BuildDriverScript"/>, followed through its control directory),
@@ -125,7 +79,7 @@ internal sealed partial class BuildRunner(
             });
             BuildDriverScript.Write(controlDirectory, spec);
             var sourceMount = $"/codebuild/output/src{uuid.GetHashCode(StringComparison.Ordinal) & 0x7fffffff}/src";
-            var environment = BuildEnvironment.For(store.Read(state => state.Builds[buildId].Build), spec, sourceMount, resolved, credentialsToken, address.Endpoint, options.Region);
+            var environment = BuildEnvironment.For(store.Read(state => state.Builds[buildId].Build.DeepClone().AsObject()), spec, sourceMount, resolved, credentialsToken, address.Endpoint, options.Region);
             var nuget = Directory.CreateDirectory(Path.Combine(store.Root, "nuget", build["projectName"]!.GetValue<string>())).FullName;
             var inputs = new BuildContainerInputs(image, source, sourceMount, controlDirectory, nuget, spec.Shell,
                 build["environment"]!["privilegedMode"]?.GetValue<bool>() == true, environment, BuildContainer.Labels(owner, buildId, build["projectName"]!.GetValue<string>()));

@@ -74,7 +74,9 @@ public sealed class BuildEnvironmentTests(CodeBuildFixture fixture) : IClassFixt
         {
             ["environment"] = new JsonObject
             {
-                ["type"] = "LINUX_CONTAINER", ["image"] = "aws/codebuild/amazonlinux2-x86_64-standard:5.0", ["computeType"] = "BUILD_GENERAL1_SMALL",
+                ["type"] = "LINUX_CONTAINER",
+                ["image"] = "aws/codebuild/amazonlinux2-x86_64-standard:5.0",
+                ["computeType"] = "BUILD_GENERAL1_SMALL",
                 ["environmentVariables"] = new JsonArray(new JsonObject { ["name"] = "STACK", ["value"] = "platform" }),
             },
         });
