@@ -182,6 +182,29 @@ public sealed class BuildspecSemanticsTests(CodeBuildFixture fixture) : IClassFi
     }
 
     [Fact]
+    public async Task With_env_shell_sh_the_phases_run_in_one_sh_session_not_bash()
+    {
+        var project = await fixture.ProjectAsync("""
+            version: 0.2
+            env:
+              shell: sh
+            phases:
+              install:
+                commands:
+                  - cd /tmp
+                  - export SEEN=yes
+              build:
+                commands:
+                  - test -z "$BASH_VERSION"
+                  - test "$(pwd)" = /tmp && test "$SEEN" = yes
+            """);
+
+        var build = await fixture.CompletedAsync(await fixture.StartAsync(project));
+
+        Assert.True(build["buildStatus"]!.GetValue<string>() == "SUCCEEDED", await fixture.LogAsync(build));
+    }
+
+    [Fact]
     public async Task A_build_past_its_timeout_is_TIMED_OUT_in_the_phase_it_was_in()
     {
         var project = await fixture.ProjectAsync("""
