@@ -7,6 +7,7 @@ using Deploy.LocalCloud.Tests.Support;
 using Deploy.Testing;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Deploy.LocalCloud.Tests.CodeBuild;
 
@@ -84,7 +85,11 @@ public sealed class BuildEnvironmentTests(CodeBuildFixture fixture) : IClassFixt
         using var docker = new DockerClientConfiguration().CreateClient();
         var container = await RunningContainerAsync(docker, id);
         var environment = container.Config.Env.Select(e => e.Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
+        var logWhileRunning = await LogOnceItShowsAsync(id, "Running command sleep 60");
+        Assert.Equal("IN_PROGRESS", fixture.Cloud.Instance.Services.GetRequiredService<Deploy.LocalCloud.CodeBuild.ICodeBuildRuns>().Get(id)!["buildStatus"]!.GetValue<string>());
         await fixture.Cli.JsonAsync("codebuild", "stop-build", "--id", id);
+
+        Assert.Contains("Entering phase BUILD", logWhileRunning, StringComparison.Ordinal);
 
         Assert.Equal(id, environment["CODEBUILD_BUILD_ID"]);
         Assert.Equal($"arn:aws:codebuild:us-east-1:000000000000:build/{id}", environment["CODEBUILD_BUILD_ARN"]);
@@ -169,6 +174,26 @@ public sealed class BuildEnvironmentTests(CodeBuildFixture fixture) : IClassFixt
         var build = await fixture.CompletedAsync(await fixture.StartAsync(project), TimeSpan.FromMinutes(3));
 
         Assert.True(build["buildStatus"]!.GetValue<string>() == "SUCCEEDED", await fixture.LogAsync(build));
+    }
+
+    /// <summary>The build's CloudWatch log as the aws CLI reads it, once it contains <paramref name="text"/> (the build still running).</summary>
+    private async Task<string> LogOnceItShowsAsync(string buildId, string text)
+    {
+        var logs = (await fixture.Cli.JsonAsync("codebuild", "batch-get-builds", "--ids", buildId))["builds"]![0]!["logs"]!;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(40);
+        while (true)
+        {
+            // The group appears with the first batch of lines (appends are batched once a second).
+            var read = await fixture.Cli.RunAsync("logs", "get-log-events", "--log-group-name", logs["groupName"]!.GetValue<string>(),
+                "--log-stream-name", logs["streamName"]!.GetValue<string>(), "--start-from-head");
+            var log = read.ExitCode == 0 ? string.Join('\n', JsonNode.Parse(read.Stdout)!["events"]!.AsArray().Select(e => e!["message"]!.GetValue<string>())) : string.Empty;
+            if (log.Contains(text, StringComparison.Ordinal) || DateTime.UtcNow > deadline)
+            {
+                return log;
+            }
+
+            await Task.Delay(500);
+        }
     }
 
     private static async Task<ContainerInspectResponse> RunningContainerAsync(DockerClient docker, string buildId)
