@@ -38,7 +38,9 @@ public sealed class SigV4SignatureTests
     [Fact]
     public void The_verifier_accepts_the_published_request_at_its_signing_time()
     {
-        var verifier = new SigV4Verifier(new LocalCredentials(AccessKey, SecretKey, "us-east-1"), new FixedClock(new DateTimeOffset(2015, 8, 30, 12, 40, 0, TimeSpan.Zero)));
+        using var state = new TempDirectory();
+        var clock = new FixedClock(new DateTimeOffset(2015, 8, 30, 12, 40, 0, TimeSpan.Zero));
+        var verifier = new SigV4Verifier(new LocalCredentials(AccessKey, SecretKey, "us-east-1"), TemporaryCredentialStores.Empty(state.Path, clock), clock);
 
         var outcome = verifier.Verify(VectorRequest(ExpectedSignature));
 
@@ -49,7 +51,9 @@ public sealed class SigV4SignatureTests
     [Fact]
     public void The_verifier_refuses_the_published_request_today_because_its_signature_expired()
     {
-        var verifier = new SigV4Verifier(new LocalCredentials(AccessKey, SecretKey, "us-east-1"), TimeProvider.System);
+        using var state = new TempDirectory();
+        var clock = TimeProvider.System;
+        var verifier = new SigV4Verifier(new LocalCredentials(AccessKey, SecretKey, "us-east-1"), TemporaryCredentialStores.Empty(state.Path, clock), clock);
 
         var outcome = verifier.Verify(VectorRequest(ExpectedSignature));
 
@@ -60,7 +64,9 @@ public sealed class SigV4SignatureTests
     [Fact]
     public void The_verifier_refuses_a_tampered_signature()
     {
-        var verifier = new SigV4Verifier(new LocalCredentials(AccessKey, SecretKey, "us-east-1"), new FixedClock(new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero)));
+        using var state = new TempDirectory();
+        var clock = new FixedClock(new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero));
+        var verifier = new SigV4Verifier(new LocalCredentials(AccessKey, SecretKey, "us-east-1"), TemporaryCredentialStores.Empty(state.Path, clock), clock);
 
         var outcome = verifier.Verify(VectorRequest(ExpectedSignature.Replace('b', 'c')));
 

@@ -5,11 +5,15 @@ using System.Text;
 namespace Deploy.LocalCloud.Auth;
 
 /// <summary>
-/// Recomputes the SigV4 signature of an incoming request (Authorization header or presigned query) with the
-/// configured secret and compares it with the one the client sent.
+/// Recomputes the SigV4 signature of an incoming request (Authorization header or presigned query) with the secret of
+/// the key it names — the configured key, or a session's temporary key, whose session token must come along — and
+/// compares it with the one the client sent.
 /// </summary>
-internal sealed class SigV4Verifier(LocalCredentials credentials, TimeProvider clock)
+internal sealed class SigV4Verifier(LocalCredentials credentials, TemporaryCredentialStore sessions, TimeProvider clock)
 {
+    public const string InvalidToken = "The security token included in the request is invalid.";
+    public const string ExpiredToken = "The security token included in the request is expired";
+
     /// <summary>AWS refuses requests signed more than 15 minutes away from its clock.</summary>
     private static readonly TimeSpan AllowedSkew = TimeSpan.FromMinutes(15);
 
@@ -37,9 +41,10 @@ internal sealed class SigV4Verifier(LocalCredentials credentials, TimeProvider c
         }
 
         var service = scope[3];
-        if (scope[0] != credentials.AccessKeyId)
+        var (secret, caller, keyProblem) = Key(scope[0], presigned ? Get(query, "X-Amz-Security-Token") : FirstValue(request, "x-amz-security-token"));
+        if (keyProblem is not null)
         {
-            return SigV4Outcome.Fail(SigV4Failure.UnknownAccessKey, "The security token included in the request is invalid.", service);
+            return SigV4Outcome.Fail(keyProblem.Value, keyProblem == SigV4Failure.ExpiredToken ? ExpiredToken : InvalidToken, service);
         }
 
         if (scope[2] != credentials.Region)
@@ -69,14 +74,41 @@ internal sealed class SigV4Verifier(LocalCredentials credentials, TimeProvider c
             parts.SignedHeaders.Select(name => (name, CanonicalHeaderValue(request.HeaderValues(name)))).ToList(),
             PayloadHash(request, presigned && service == "s3"));
         var stringToSign = SigV4Signature.StringToSign(parts.AmzDate, string.Join('/', scope[1..]), canonical);
-        var expected = SigV4Signature.Sign(credentials.SecretAccessKey, scope[1], scope[2], service, stringToSign);
+        var expected = SigV4Signature.Sign(secret, scope[1], scope[2], service, stringToSign);
 
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(parts.Signature))
-            ? SigV4Outcome.Verified(service)
+            ? SigV4Outcome.Verified(service, caller!)
             : SigV4Outcome.Fail(SigV4Failure.SignatureMismatch,
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
                 service);
     }
+
+    /// <summary>
+    /// The secret and identity of a key id: the configured key (a session token sent along is ignored), or a session
+    /// key whose token must be present and equal to the issued one and whose session has not expired.
+    /// </summary>
+    private (string Secret, CallerIdentity? Caller, SigV4Failure? Problem) Key(string accessKeyId, string? sessionToken)
+    {
+        if (accessKeyId == credentials.AccessKeyId)
+        {
+            return (credentials.SecretAccessKey, CallerIdentity.Root(credentials), null);
+        }
+
+        var session = sessions.Find(accessKeyId);
+        if (session is null || !SessionTokenMatches(session, sessionToken))
+        {
+            return (string.Empty, null, SigV4Failure.UnknownAccessKey);
+        }
+
+        return session.IsExpired(clock.GetUtcNow())
+            ? (string.Empty, null, SigV4Failure.ExpiredToken)
+            : (session.SecretAccessKey, CallerIdentity.For(session, credentials.AccountId), null);
+    }
+
+    public static bool SessionTokenMatches(TemporaryCredentials session, string? token) =>
+        token is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(session.SessionToken), Encoding.UTF8.GetBytes(token));
+
+    private static string? Get(IReadOnlyList<KeyValuePair<string, string>> query, string name) => query.FirstOrDefault(p => p.Key == name).Value;
 
     private sealed record SignatureParts(string Credential, IReadOnlyList<string> SignedHeaders, string Signature, string AmzDate, long ExpiresSeconds);
 

@@ -1,12 +1,15 @@
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Protocols;
-using Deploy.LocalCloud.State;
 
 namespace Deploy.LocalCloud.CodeBuild;
 
-/// <summary>CodeBuild (JSON 1.1, <c>CodeBuild_20161006</c>), state only for now: projects (builds come later).</summary>
-internal sealed class CodeBuildService : IJsonApiService
+/// <summary>
+/// CodeBuild (JSON 1.1, <c>CodeBuild_20161006</c>): projects, and builds run for real by the executor
+/// (<see cref="BuildRuns"/>; this file and <c>CodeBuildService.Builds.cs</c> are the API surface only).
+/// </summary>
+internal sealed partial class CodeBuildService : IJsonApiService
 {
     private static readonly string[] ProjectMembers =
     [
@@ -15,22 +18,31 @@ internal sealed class CodeBuildService : IJsonApiService
         "logsConfig", "fileSystemLocations", "buildBatchConfig", "concurrentBuildLimit", "autoRetryLimit",
     ];
 
-    private readonly JsonStateFile<NamedItemsState> file;
+    private readonly CodeBuildStore file;
+    private readonly BuildRuns runs;
+    private readonly RequestCaller caller;
     private readonly LocalCloudOptions options;
     private readonly TimeProvider clock;
     private readonly JsonOperations operations;
 
-    public CodeBuildService(LocalCloudOptions options, TimeProvider clock)
+    public CodeBuildService(CodeBuildStore store, BuildRuns runs, RequestCaller caller, LocalCloudOptions options, TimeProvider clock)
     {
+        file = store;
+        this.runs = runs;
+        this.caller = caller;
         this.options = options;
         this.clock = clock;
-        file = new JsonStateFile<NamedItemsState>(options.StateDirectory, "codebuild.json");
         operations = new JsonOperations()
             .Add("CreateProject", CreateProject)
             .Add("UpdateProject", UpdateProject)
             .Add("BatchGetProjects", BatchGetProjects)
             .Add("DeleteProject", DeleteProject)
-            .Add("ListProjects", _ => new JsonObject { ["projects"] = new JsonArray(file.Read(s => s.Items.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode)k).ToArray())) });
+            .Add("ListProjects", _ => new JsonObject { ["projects"] = new JsonArray(file.Read(s => s.Items.Keys.Order(StringComparer.Ordinal).Select(k => (JsonNode)k).ToArray())) })
+            .Add("StartBuild", StartBuild)
+            .Add("BatchGetBuilds", BatchGetBuilds)
+            .Add("StopBuild", StopBuild)
+            .Add("ListBuildsForProject", ListBuildsForProject)
+            .Add("ListBuilds", ListBuilds);
     }
 
     public string TargetPrefix => "CodeBuild_20161006";
@@ -48,6 +60,11 @@ internal sealed class CodeBuildService : IJsonApiService
         }
 
         _ = request.RequiredString("serviceRole");
+        if (request["source"]?["type"]?.GetValue<string>() == "NO_SOURCE" && string.IsNullOrWhiteSpace(request["source"]?["buildspec"]?.GetValue<string>()))
+        {
+            throw new AwsServiceException("InvalidInputException", "Project source buildspec must be set when source type is NO_SOURCE");
+        }
+
         var now = Now;
         var project = file.Update(state =>
         {

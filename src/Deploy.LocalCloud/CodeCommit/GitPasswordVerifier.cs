@@ -22,9 +22,10 @@ internal enum GitAuthentication
 /// Checks CodeCommit's SigV4-derived git password (what <c>aws codecommit credential-helper</c> computes): HTTP Basic with
 /// user = access key id (plus <c>%session token</c>) and password = <c>&lt;yyyyMMddTHHmmss&gt;Z&lt;hex signature&gt;</c> of the
 /// canonical request <c>GIT\n&lt;path&gt;\n\nhost:&lt;host&gt;\n\nhost\n</c> (host without the port, as the CLI signs it),
-/// service <c>codecommit</c>, the configured region and secret.
+/// service <c>codecommit</c>, the configured region and the key's secret. A session's key (<c>ASIA…%token</c>) is signed
+/// with the session's secret and needs its token, unexpired.
 /// </summary>
-internal sealed partial class GitPasswordVerifier(LocalCredentials credentials, TimeProvider clock)
+internal sealed partial class GitPasswordVerifier(LocalCredentials credentials, TemporaryCredentialStore sessions, TimeProvider clock)
 {
     /// <summary>How far the password's timestamp may be from now, either way (as for SigV4 requests).</summary>
     public static readonly TimeSpan Validity = TimeSpan.FromMinutes(15);
@@ -56,12 +57,13 @@ internal sealed partial class GitPasswordVerifier(LocalCredentials credentials, 
             return (GitAuthentication.Rejected, string.Empty);
         }
 
-        // The session token after '%' is accepted as is: the local cloud has one identity and ignores tokens.
-        var user = decoded[..colon];
-        var accessKeyId = user.Split('%', 2)[0];
+        // A session key comes with its token after '%' (what the credential helper sends); the configured key needs none.
+        var user = decoded[..colon].Split('%', 2);
+        var accessKeyId = user[0];
+        var secret = Secret(accessKeyId, user.Length > 1 ? user[1] : null);
         var password = decoded[(colon + 1)..];
         var match = PasswordPattern().Match(password);
-        if (accessKeyId != credentials.AccessKeyId || !match.Success
+        if (secret is null || !match.Success
             || !DateTimeOffset.TryParseExact(match.Groups["ts"].Value, "yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture,
                 DateTimeStyles.AssumeUniversal, out var signedAt)
             || (clock.GetUtcNow() - signedAt).Duration() > Validity)
@@ -69,10 +71,22 @@ internal sealed partial class GitPasswordVerifier(LocalCredentials credentials, 
             return (GitAuthentication.Rejected, accessKeyId);
         }
 
-        var expected = Password(credentials.SecretAccessKey, credentials.Region, host, repositoryPath, match.Groups["ts"].Value);
+        var expected = Password(secret, credentials.Region, host, repositoryPath, match.Groups["ts"].Value);
         return CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(password))
             ? (GitAuthentication.Accepted, accessKeyId)
             : (GitAuthentication.Rejected, accessKeyId);
+    }
+
+    private string? Secret(string accessKeyId, string? sessionToken)
+    {
+        if (accessKeyId == credentials.AccessKeyId)
+        {
+            return credentials.SecretAccessKey;
+        }
+
+        return sessions.Find(accessKeyId) is { } session && SigV4Verifier.SessionTokenMatches(session, sessionToken) && !session.IsExpired(clock.GetUtcNow())
+            ? session.SecretAccessKey
+            : null;
     }
 
     /// <summary>The password for <paramref name="repositoryPath"/> (<c>/v1/repos/&lt;name&gt;</c>) signed at <paramref name="timestamp"/>.</summary>

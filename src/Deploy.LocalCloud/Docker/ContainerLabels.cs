@@ -14,6 +14,7 @@ internal static class ContainerLabels
     public const string Service = "deploy.local-cloud.service";
     public const string Task = "deploy.local-cloud.task-arn";
     public const string Container = "deploy.local-cloud.container-name";
+    public const string Build = "deploy.local-cloud.codebuild-build-id";
 
     public static string OwnerValue(string stateDirectory) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.GetFullPath(stateDirectory).TrimEnd('/'))))[..16];

@@ -12,7 +12,7 @@ namespace Deploy.LocalCloud.Ec2;
 /// element) and errors are <c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;</c>. The shared query endpoint renders the
 /// standard dialect, so requests signed for <c>ec2</c> are answered here, ahead of the router.
 /// </summary>
-internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, LocalCloudOptions options)
+internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
 {
     private const string ApiVersion = "2016-11-15";
 
@@ -69,6 +69,8 @@ internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, Lo
             {
                 throw AuthenticationErrors.ForQuery(outcome);
             }
+
+            using var caller = requestCaller.Enter(outcome.Caller!);
 
             var ns = Ec2Service.Ns;
             document = new XDocument(new XElement(ns + $"{action}Response",

@@ -478,7 +478,8 @@ internal sealed partial class EcsScheduler
             return (adopt, interrupted);
         });
         var alive = store.Read(state => state.Tasks.Values.Where(EcsStore.IsAlive).Select(t => t.Arn).ToHashSet(StringComparer.Ordinal));
-        foreach (var container in owned)
+        // CodeBuild's build containers carry the owner label too; they are the CodeBuild executor's to clean up.
+        foreach (var container in owned.Where(c => c.Labels?.ContainsKey(ContainerLabels.Build) != true))
         {
             var taskArn = container.Labels is { } labels && labels.TryGetValue(ContainerLabels.Task, out var label) ? label : null;
             if (taskArn is null || !alive.Contains(taskArn) || interrupted.Contains(taskArn))

@@ -41,7 +41,9 @@ internal static class LocalCloudApplication
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LocalCloudAddress>();
-        services.AddSingleton(new LocalCredentials(options.AccessKeyId, options.SecretAccessKey, options.Region));
+        services.AddSingleton(new LocalCredentials(options.AccessKeyId, options.SecretAccessKey, options.Region, options.AccountId));
+        services.AddSingleton<TemporaryCredentialStore>();
+        services.AddSingleton<RequestCaller>();
         services.AddSingleton<SigV4Verifier>();
         services.AddSingleton<JsonProtocolEndpoint>();
         services.AddSingleton<QueryProtocolEndpoint>();
@@ -96,7 +98,7 @@ internal static class LocalCloudApplication
         services.AddSingleton<S3Store>();
         services.AddSingleton<S3Endpoint>();
         services.AddCodeCommit(); // API, bare repositories, git endpoint (CodeCommit/CodeCommitRegistration.cs)
-        services.AddSingleton<IJsonApiService, CodeBuildService>();
+        services.AddCodeBuild(); // API, executor, build image, container credentials (CodeBuild/CodeBuildRegistration.cs)
         services.AddCodePipeline(); // API, executions, executor, actions (CodePipeline/CodePipelineRegistration.cs)
         services.AddEvents(); // API, default bus, CodeCommit's events onto it (Events/EventsRegistration.cs)
         services.AddSingleton<IResourceProvider, EcrRepositoryProvider>();
@@ -115,6 +117,7 @@ internal static class LocalCloudApplication
         app.Map("/v2", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.Map("/v2/{**path}", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP
+        app.MapCodeBuildCredentials(); // /_codebuild/credentials for build containers
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, ApiRouter router) => router.HandleAsync(context));
         // S3 path style: every other path is /<bucket>[/<key>] (bucket names have 3+ characters, so never "v2").
         // (An explicit pattern: the default fallback skips paths that look like files, and object keys often do.)

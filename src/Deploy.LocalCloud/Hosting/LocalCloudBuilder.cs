@@ -15,6 +15,7 @@ public sealed class LocalCloudBuilder
     private string secretAccessKey = LocalCloudOptions.DefaultSecretAccessKey;
     private Action<ApiExchange>? onApiResponse;
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
+    private TimeSpan codeBuildMinute = TimeSpan.FromMinutes(1);
 
     public LocalCloudBuilder WithStateDirectory(string directory)
     {
@@ -59,6 +60,13 @@ public sealed class LocalCloudBuilder
         return this;
     }
 
+    /// <summary>Tests only: shortens CodeBuild's minute (timeoutInMinutes) so a TIMED_OUT build takes seconds.</summary>
+    public LocalCloudBuilder WithCodeBuildMinute(TimeSpan minute)
+    {
+        codeBuildMinute = minute;
+        return this;
+    }
+
     public LocalCloudOptions BuildOptions() => new()
     {
         Port = port,
@@ -68,6 +76,7 @@ public sealed class LocalCloudBuilder
         AccessKeyId = accessKeyId,
         SecretAccessKey = secretAccessKey,
         OnApiResponse = onApiResponse,
+        CodeBuildMinute = codeBuildMinute,
     };
 
     public Task<LocalCloudInstance> BuildAsync(CancellationToken cancellationToken = default) =>

@@ -19,6 +19,12 @@ public sealed record LocalCloudOptions
     public string AccessKeyId { get; init; } = DefaultAccessKeyId;
     public string SecretAccessKey { get; init; } = DefaultSecretAccessKey;
 
+    /// <summary>
+    /// How long one of CodeBuild's "minutes" lasts (<c>timeoutInMinutes</c>). One minute, except in tests, which shorten it
+    /// to see TIMED_OUT without waiting AWS's minimum of 5 minutes. Not a command-line option.
+    /// </summary>
+    public TimeSpan CodeBuildMinute { get; init; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }
 }

@@ -11,6 +11,7 @@ internal static class AuthenticationErrors
         SigV4Failure.MissingAuthentication => new("MissingAuthenticationTokenException", outcome.Message, HttpStatusCode.Forbidden),
         SigV4Failure.IncompleteSignature => new("IncompleteSignatureException", outcome.Message, HttpStatusCode.BadRequest),
         SigV4Failure.UnknownAccessKey => new("UnrecognizedClientException", outcome.Message, HttpStatusCode.Forbidden),
+        SigV4Failure.ExpiredToken => new("ExpiredTokenException", outcome.Message, HttpStatusCode.BadRequest),
         _ => new("InvalidSignatureException", outcome.Message, HttpStatusCode.Forbidden),
     };
 
@@ -19,6 +20,7 @@ internal static class AuthenticationErrors
         SigV4Failure.MissingAuthentication => new("MissingAuthenticationToken", "Request is missing Authentication Token", HttpStatusCode.Forbidden),
         SigV4Failure.IncompleteSignature => new("IncompleteSignature", outcome.Message, HttpStatusCode.BadRequest),
         SigV4Failure.UnknownAccessKey => new("InvalidClientTokenId", outcome.Message, HttpStatusCode.Forbidden),
+        SigV4Failure.ExpiredToken => new("ExpiredToken", outcome.Message, HttpStatusCode.Forbidden),
         _ => new("SignatureDoesNotMatch", outcome.Message, HttpStatusCode.Forbidden),
     };
 }

@@ -10,7 +10,7 @@ namespace Deploy.LocalCloud.Protocols;
 /// JSON 1.1 wire handling: <c>X-Amz-Target: Prefix.Operation</c>, JSON body in and out, errors as
 /// <c>{"__type","message"}</c> plus the <c>x-amzn-ErrorType</c> header.
 /// </summary>
-internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services, SigV4Verifier verifier, LocalCloudOptions options)
+internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
 {
     private const string ContentType = "application/x-amz-json-1.1";
 
@@ -30,6 +30,8 @@ internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services
             {
                 throw AuthenticationErrors.ForJson(outcome);
             }
+
+            using var caller = requestCaller.Enter(outcome.Caller!);
 
             if (service is null)
             {

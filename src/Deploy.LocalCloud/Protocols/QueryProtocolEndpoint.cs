@@ -10,7 +10,7 @@ namespace Deploy.LocalCloud.Protocols;
 /// Query wire handling: form-encoded <c>Action=..&amp;Version=..</c> in, <c>&lt;ActionResponse&gt;</c> XML out,
 /// errors as <c>&lt;ErrorResponse&gt;</c>. The service is chosen by the SigV4 scope's signing name.
 /// </summary>
-internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> services, SigV4Verifier verifier, LocalCloudOptions options)
+internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> services, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
 {
     public async Task HandleAsync(HttpContext context, byte[] body)
     {
@@ -33,6 +33,8 @@ internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> servic
             {
                 throw AuthenticationErrors.ForQuery(outcome);
             }
+
+            using var caller = requestCaller.Enter(outcome.Caller!);
 
             service = services.FirstOrDefault(s => s.SigningName == outcome.SigningName)
                       ?? throw new AwsServiceException("InvalidAction", $"Could not find operation {action} for version {version}");

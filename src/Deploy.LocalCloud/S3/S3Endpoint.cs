@@ -13,7 +13,7 @@ namespace Deploy.LocalCloud.S3;
 /// public access block settings, and objects (put, get, head, list v2, delete). SigV4 as S3 signs it: single-encoded
 /// path, <c>UNSIGNED-PAYLOAD</c> or streaming (aws-chunked) payloads.
 /// </summary>
-internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, LocalCloudOptions options)
+internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
 {
     private static readonly XNamespace Ns = "http://s3.amazonaws.com/doc/2006-03-01/";
 
@@ -31,6 +31,8 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, LocalClo
             {
                 throw AuthenticationError(outcome);
             }
+
+            using var caller = requestCaller.Enter(outcome.Caller!);
 
             if (AwsChunkedBody.IsChunked(context.Request))
             {
@@ -398,6 +400,7 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, LocalClo
         SigV4Failure.MissingAuthentication => new("AccessDenied", "Access Denied", HttpStatusCode.Forbidden),
         SigV4Failure.IncompleteSignature => new("AuthorizationHeaderMalformed", outcome.Message, HttpStatusCode.BadRequest),
         SigV4Failure.UnknownAccessKey => new("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", HttpStatusCode.Forbidden),
+        SigV4Failure.ExpiredToken => new("ExpiredToken", "The provided token has expired.", HttpStatusCode.BadRequest),
         _ => new("SignatureDoesNotMatch", outcome.Message, HttpStatusCode.Forbidden),
     };
 

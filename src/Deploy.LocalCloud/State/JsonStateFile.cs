@@ -18,12 +18,15 @@ internal sealed class JsonStateFile<T> where T : class, new()
 
     private readonly Lock gate = new();
     private readonly string path;
+    private readonly bool ownerOnly;
     private T state;
 
-    public JsonStateFile(string stateDirectory, string fileName)
+    /// <summary>Loads <paramref name="fileName"/> from <paramref name="stateDirectory"/>; <paramref name="ownerOnly"/>: it holds secrets, written with mode 0600.</summary>
+    public JsonStateFile(string stateDirectory, string fileName, bool ownerOnly = false)
     {
         Directory.CreateDirectory(stateDirectory);
         path = Path.Combine(stateDirectory, fileName);
+        this.ownerOnly = ownerOnly;
         state = Load();
     }
 
@@ -68,7 +71,14 @@ internal sealed class JsonStateFile<T> where T : class, new()
     private void Save()
     {
         var temp = path + ".tmp";
-        using (var stream = File.Create(temp))
+        var create = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (ownerOnly && !OperatingSystem.IsWindows())
+        {
+            create.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            File.Delete(temp); // the mode applies only to a file being created
+        }
+
+        using (var stream = new FileStream(temp, create))
         {
             JsonSerializer.Serialize(stream, state, SerializerOptions);
         }

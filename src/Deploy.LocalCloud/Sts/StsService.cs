@@ -1,15 +1,13 @@
 using System.Xml.Linq;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.Sts;
 
-/// <summary>STS (query, 2011-06-15): only GetCallerIdentity — there is one local identity.</summary>
-internal sealed class StsService(LocalCloudOptions options) : IQueryApiService
+/// <summary>STS (query, 2011-06-15): GetCallerIdentity, answering for the key that signed the request (root or session).</summary>
+internal sealed class StsService(LocalCloudOptions options, RequestCaller caller) : IQueryApiService
 {
-    /// <summary>Shaped like an IAM user id (AIDA...); fixed because there is only one caller.</summary>
-    private const string LocalUserId = "AIDALOCALCLOUDUSER001";
-
     public string SigningName => "sts";
 
     public XNamespace XmlNamespace => "https://sts.amazonaws.com/doc/2011-06-15/";
@@ -20,8 +18,8 @@ internal sealed class StsService(LocalCloudOptions options) : IQueryApiService
     {
         "GetCallerIdentity" =>
         [
-            new XElement(XmlNamespace + "Arn", $"arn:aws:iam::{options.AccountId}:user/local"),
-            new XElement(XmlNamespace + "UserId", LocalUserId),
+            new XElement(XmlNamespace + "Arn", caller.Current.Arn),
+            new XElement(XmlNamespace + "UserId", caller.Current.UserId),
             new XElement(XmlNamespace + "Account", options.AccountId),
         ],
         _ => throw new AwsServiceException("InvalidAction", $"Could not find operation {action} for version {parameters.Optional("Version")}"),

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.CodeCommit;
+using Deploy.LocalCloud.Tests.Support;
 
 namespace Deploy.LocalCloud.Tests.CodeCommit;
 
@@ -21,7 +22,9 @@ public sealed class GitPasswordVerifierTests
     public async Task A_password_is_valid_for_15_minutes_either_side_of_its_timestamp(int secondsLater, bool accepted)
     {
         var password = await PythonGitPassword.SignAsync(Credentials.SecretAccessKey, "127.0.0.1", Path, Credentials.Region, SignedAt);
-        var verifier = new GitPasswordVerifier(Credentials, new FixedClock(SignedAt.AddSeconds(secondsLater)));
+        using var state = new TempDirectory();
+        var clock = new FixedClock(SignedAt.AddSeconds(secondsLater));
+        var verifier = new GitPasswordVerifier(Credentials, TemporaryCredentialStores.Empty(state.Path, clock), clock);
 
         Assert.Equal(accepted ? GitAuthentication.Accepted : GitAuthentication.Rejected, verifier.Verify(Basic("local", password), "127.0.0.1", Path).Outcome);
     }
@@ -31,7 +34,9 @@ public sealed class GitPasswordVerifierTests
     {
         var python = await PythonGitPassword.SignAsync(Credentials.SecretAccessKey, "127.0.0.1", Path, Credentials.Region, SignedAt);
         var otherRegion = await PythonGitPassword.SignAsync(Credentials.SecretAccessKey, "127.0.0.1", Path, "us-east-1", SignedAt);
-        var verifier = new GitPasswordVerifier(Credentials, new FixedClock(SignedAt));
+        using var state = new TempDirectory();
+        var clock = new FixedClock(SignedAt);
+        var verifier = new GitPasswordVerifier(Credentials, TemporaryCredentialStores.Empty(state.Path, clock), clock);
 
         Assert.Equal(python, GitPasswordVerifier.Password(Credentials.SecretAccessKey, Credentials.Region, "127.0.0.1", Path,
             SignedAt.ToString("yyyyMMdd'T'HHmmss", CultureInfo.InvariantCulture)));
@@ -46,11 +51,40 @@ public sealed class GitPasswordVerifierTests
         Assert.Equal(GitAuthentication.Missing, verifier.Verify("Bearer abc", "127.0.0.1", Path).Outcome);
     }
 
+    [Fact]
+    public async Task A_session_key_is_signed_with_the_session_secret_and_needs_its_own_unexpired_token()
+    {
+        using var state = new TempDirectory();
+        var clock = new MovableClock(SignedAt);
+        var sessions = TemporaryCredentialStores.Empty(state.Path, clock);
+        var session = sessions.Issue("arn:aws:iam::000000000000:role/pipeline", "build-1", TimeSpan.FromMinutes(30));
+        var other = sessions.Issue("arn:aws:iam::000000000000:role/pipeline", "build-2", TimeSpan.FromMinutes(30));
+        var verifier = new GitPasswordVerifier(Credentials, sessions, clock);
+        var python = await PythonGitPassword.SignAsync(session.SecretAccessKey, "127.0.0.1", Path, Credentials.Region, SignedAt);
+        var signedWithRootSecret = await PythonGitPassword.SignAsync(Credentials.SecretAccessKey, "127.0.0.1", Path, Credentials.Region, SignedAt);
+
+        Assert.Equal(GitAuthentication.Accepted, verifier.Verify(Basic($"{session.AccessKeyId}%{session.SessionToken}", python), "127.0.0.1", Path).Outcome);
+        Assert.Equal(GitAuthentication.Rejected, verifier.Verify(Basic(session.AccessKeyId, python), "127.0.0.1", Path).Outcome);
+        Assert.Equal(GitAuthentication.Rejected, verifier.Verify(Basic($"{session.AccessKeyId}%{other.SessionToken}", python), "127.0.0.1", Path).Outcome);
+        Assert.Equal(GitAuthentication.Rejected, verifier.Verify(Basic($"{session.AccessKeyId}%{session.SessionToken}", signedWithRootSecret), "127.0.0.1", Path).Outcome);
+
+        clock.Now = SignedAt.AddMinutes(31);
+        var late = await PythonGitPassword.SignAsync(session.SecretAccessKey, "127.0.0.1", Path, Credentials.Region, clock.Now);
+        Assert.Equal(GitAuthentication.Rejected, verifier.Verify(Basic($"{session.AccessKeyId}%{session.SessionToken}", late), "127.0.0.1", Path).Outcome);
+    }
+
     private static string Basic(string user, string password) =>
         "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{user}:{password}"));
 
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;
+    }
+
+    private sealed class MovableClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+
+        public override DateTimeOffset GetUtcNow() => Now;
     }
 }

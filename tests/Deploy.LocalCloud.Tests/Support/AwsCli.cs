@@ -8,7 +8,7 @@ using Deploy.Testing.Moto;
 namespace Deploy.LocalCloud.Tests.Support;
 
 /// <summary>The aws CLI (botocore) as an independent client, pointed at an endpoint through environment variables.</summary>
-public sealed partial class AwsCli(string endpoint, string accessKey, string secretKey, string region = "us-east-1")
+public sealed partial class AwsCli(string endpoint, string accessKey, string secretKey, string region = "us-east-1", string? sessionToken = null)
 {
     public static AwsCli For(LocalCloudInstance cloud) =>
         new(cloud.Endpoint.ToString().TrimEnd('/'), cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey);
@@ -20,7 +20,15 @@ public sealed partial class AwsCli(string endpoint, string accessKey, string sec
 
     public AwsCli WithAccessKey(string key) => new(endpoint, key, secretKey, region);
 
-    public IReadOnlyDictionary<string, string> Environment => new Dictionary<string, string>
+    /// <summary>Temporary credentials: key, secret and session token (null: none sent).</summary>
+    public AwsCli WithSession(string key, string secret, string? token) => new(endpoint, key, secret, region, token);
+
+    public IReadOnlyDictionary<string, string> Environment => sessionToken is null ? BaseEnvironment : new Dictionary<string, string>(BaseEnvironment)
+    {
+        ["AWS_SESSION_TOKEN"] = sessionToken,
+    };
+
+    private Dictionary<string, string> BaseEnvironment => new()
     {
         ["AWS_ENDPOINT_URL"] = endpoint,
         ["AWS_ACCESS_KEY_ID"] = accessKey,

@@ -27,14 +27,15 @@ public sealed class TestCloud : IAsyncDisposable
 
     public IReadOnlyCollection<ApiExchange> Responses => responses;
 
-    public static async Task<TestCloud> StartAsync(string? stateDirectory = null)
+    public static async Task<TestCloud> StartAsync(string? stateDirectory = null, Action<LocalCloudBuilder>? configure = null)
     {
         var owned = stateDirectory is null ? new TempDirectory() : null;
         var recorded = new ConcurrentQueue<ApiExchange>();
-        var instance = await new LocalCloudBuilder()
+        var builder = new LocalCloudBuilder()
             .WithStateDirectory(stateDirectory ?? owned!.Path)
-            .WithResponseObserver(recorded.Enqueue)
-            .BuildAsync();
+            .WithResponseObserver(recorded.Enqueue);
+        configure?.Invoke(builder);
+        var instance = await builder.BuildAsync();
         return new TestCloud(instance, recorded, owned);
     }
 
