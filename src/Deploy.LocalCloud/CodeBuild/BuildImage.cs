@@ -142,6 +142,14 @@ internal sealed class BuildImage(DockerEngine docker) : IDisposable
             tar.AddHostTree(path);
         }
 
+        // dpkg's database of what the image holds, as a Debian image has it: tools that read it (BuildImage making the
+        // service's offline runtime base from installed packages, dpkg -l, apt) see the image's packages.
+        foreach (var list in closure.Select(DebianPackages.FileList).OfType<string>())
+        {
+            tar.AddHostPath(list);
+        }
+
+        tar.AddFile("/var/lib/dpkg/status", DebianPackages.StatusFileOf(closure));
         tar.AddFile("/etc/passwd", "root:x:0:0:root:/root:/bin/bash\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         tar.AddFile("/etc/group", "root:x:0:\nnogroup:x:65534:\n");
         tar.AddFile("/etc/nsswitch.conf", "passwd: files\ngroup: files\nhosts: files dns\n");
@@ -167,7 +175,7 @@ internal sealed class BuildImage(DockerEngine docker) : IDisposable
             text.Append(extra).Append('@').Append(File.GetLastWriteTimeUtc(extra).Ticks).Append('\n');
         }
 
-        text.AppendJoin('\n', Config).Append("\nv1");
+        text.AppendJoin('\n', Config).Append("\nv2");
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 

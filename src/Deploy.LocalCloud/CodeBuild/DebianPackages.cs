@@ -3,7 +3,11 @@ using System.Text.RegularExpressions;
 namespace Deploy.LocalCloud.CodeBuild;
 
 /// <summary>One installed Debian package as <c>/var/lib/dpkg/status</c> describes it.</summary>
-internal sealed record DebianPackage(string Name, string Version, string Architecture, bool Essential, IReadOnlyList<string> Depends, IReadOnlyList<string> Provides);
+internal sealed record DebianPackage(string Name, string Version, string Architecture, bool Essential, IReadOnlyList<string> Depends, IReadOnlyList<string> Provides)
+{
+    /// <summary>The package's stanza of <c>/var/lib/dpkg/status</c>, as the host has it.</summary>
+    public string StatusStanza { get; init; } = string.Empty;
+}
 
 /// <summary>
 /// The host's installed Debian packages and the dependency closure of a chosen few: what the local build image is made
@@ -55,7 +59,10 @@ internal sealed partial class DebianPackages
                 fields.GetValueOrDefault("Architecture", string.Empty),
                 fields.GetValueOrDefault("Essential") == "yes",
                 Split(depends),
-                Split(fields.GetValueOrDefault("Provides", string.Empty)).Select(p => VersionConstraint().Replace(p, string.Empty).Trim()).ToList());
+                Split(fields.GetValueOrDefault("Provides", string.Empty)).Select(p => VersionConstraint().Replace(p, string.Empty).Trim()).ToList())
+            {
+                StatusStanza = stanza.Trim('\n'),
+            };
         }
 
         return new DebianPackages(packages);
@@ -95,10 +102,18 @@ internal sealed partial class DebianPackages
     /// <summary>The files a package installed (multi-arch packages list theirs as <c>name:arch.list</c>).</summary>
     public static IEnumerable<string> Files(DebianPackage package)
     {
-        var list = new[] { Path.Combine(InfoDirectory, $"{package.Name}.list"), Path.Combine(InfoDirectory, $"{package.Name}:{package.Architecture}.list") }
-            .FirstOrDefault(File.Exists);
+        var list = FileList(package);
         return list is null ? [] : File.ReadLines(list).Where(p => p != "/.");
     }
+
+    /// <summary>dpkg's list of the package's files on the host (<c>/var/lib/dpkg/info/&lt;name&gt;[:arch].list</c>), if any.</summary>
+    public static string? FileList(DebianPackage package) =>
+        new[] { Path.Combine(InfoDirectory, $"{package.Name}.list"), Path.Combine(InfoDirectory, $"{package.Name}:{package.Architecture}.list") }
+            .FirstOrDefault(File.Exists);
+
+    /// <summary>A <c>/var/lib/dpkg/status</c> that lists exactly these packages.</summary>
+    public static string StatusFileOf(IEnumerable<DebianPackage> packages) =>
+        string.Concat(packages.Select(p => p.StatusStanza + "\n\n"));
 
     private static Dictionary<string, string> Fields(string stanza)
     {

@@ -127,11 +127,15 @@ internal sealed class BuildCodeBuildAction(IServiceProvider services, PipelineAr
 
     private static string? Status(JsonObject build) => build["buildStatus"]?.GetValue<string>();
 
-    /// <summary>CodePipeline's wording: "Build terminated with state: FAILED. Phase: BUILD, Code: …, Message: …".</summary>
+    /// <summary>
+    /// CodePipeline's wording: "Build terminated with state: FAILED. Phase: BUILD, Code: …, Message: …", naming the first
+    /// phase that failed: a failed BUILD is usually followed by UPLOAD_ARTIFACTS failing for want of its output, which is
+    /// a consequence, not the reason.
+    /// </summary>
     private static string FailureMessage(JsonObject build, string? status)
     {
         var failed = (build["phases"] as JsonArray ?? []).OfType<JsonObject>()
-            .LastOrDefault(p => p["phaseStatus"]?.GetValue<string>() is { } s && s != "SUCCEEDED");
+            .FirstOrDefault(p => p["phaseStatus"]?.GetValue<string>() is { } s && s != "SUCCEEDED");
         if (failed is null)
         {
             return $"Build terminated with state: {status}";

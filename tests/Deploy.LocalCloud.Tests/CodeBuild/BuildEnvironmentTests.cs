@@ -136,7 +136,7 @@ public sealed class BuildEnvironmentTests(CodeBuildFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task The_sdk_that_global_json_names_runs_in_the_build()
+    public async Task The_sdk_that_global_json_names_runs_in_the_build_and_dpkg_knows_the_images_packages()
     {
         var project = await fixture.ProjectAsync("""
             version: 0.2
@@ -148,6 +148,9 @@ public sealed class BuildEnvironmentTests(CodeBuildFixture fixture) : IClassFixt
                 commands:
                   - export SDK="$(dotnet --list-sdks | cut -d' ' -f1 | tr '\n' ' ')"
                   - git --version && curl --version | head -1 && bash --version | head -1
+                  # dpkg's database of the image: BuildImage makes the service's offline runtime base from it.
+                  - dpkg-query -W libc6 libssl3 ca-certificates tzdata
+                  - test -f /var/lib/dpkg/info/ca-certificates.list
             """);
 
         var build = await fixture.CompletedAsync(await fixture.StartAsync(project));
