@@ -53,10 +53,13 @@ public enum PushOutcome
 
     /// <summary>The repository already held this digest under every tag; nothing was uploaded.</summary>
     AlreadyPresent,
+
+    /// <summary>The immutable commit tag already held another build of the same clean commit, which is used; nothing was uploaded.</summary>
+    CommitAlreadyBuilt,
 }
 
 /// <summary>The image as the repository holds it, verified with DescribeImages.</summary>
-/// <param name="Outcome">Pushed or already present.</param>
+/// <param name="Outcome">Pushed, already present, or the commit already built by another run.</param>
 /// <param name="RepositoryUri">The repository URI.</param>
 /// <param name="Digest">The manifest digest (<c>sha256:…</c>).</param>
 /// <param name="Tags">The tags the repository holds it under (the commit first).</param>
@@ -68,7 +71,7 @@ public sealed record EcrPushResult(PushOutcome Outcome, string RepositoryUri, st
 
     /// <summary>One line for the build summary: <c>pushed sha256:0123456789ab… as :commit</c>, <c>already present …</c>.</summary>
     public string Summary =>
-        $"{(Outcome == PushOutcome.Pushed ? "pushed" : "already present")} {Abbreviate(Digest)} as {string.Join(" ", Tags.Select(t => ":" + t))}"
+        $"{Outcome switch { PushOutcome.Pushed => "pushed", PushOutcome.CommitAlreadyBuilt => "commit already built", _ => "already present" }} {Abbreviate(Digest)} as {string.Join(" ", Tags.Select(t => ":" + t))}"
         + (Scan is { } scan ? $"; scan {scan.Summary}" : "");
 
     /// <summary><c>sha256:</c> and the first 12 hex digits, then an ellipsis.</summary>

@@ -10,7 +10,8 @@ namespace Deploy.Delivery.Registry;
 /// <summary>
 /// Pushes BuildImage's image to ECR through the Docker Engine API and proves the result: tags it
 /// <c>&lt;repositoryUri&gt;:&lt;commit&gt;</c> (and the branch when the repository's tags are mutable), skips the upload
-/// when the repository already holds this digest under those tags, verifies the pushed digest with DescribeImages,
+/// when the repository already holds this digest under those tags (or, tags being immutable, another build of the same clean
+/// commit), verifies the pushed digest with DescribeImages,
 /// gates on the scan-on-push findings, and writes <c>imagedefinitions.json</c> and <c>image-pushed.json</c>.
 /// <c>registerSecret</c> is called with the registry password before it is used, so the build masks it.
 /// </summary>
@@ -51,6 +52,15 @@ public sealed class EcrPusher(EcrClient ecr, IDockerClient docker, IBuildLog log
             outcome = PushOutcome.AlreadyPresent;
             digestInRepository = remote[tags[0]]!;
             log.Information($"Already present: {uri} holds {EcrPushResult.Abbreviate(digestInRepository)} as {Tags(tags)}; nothing pushed");
+        }
+        else if (immutable && remote[tags[0]] is { } built && !localDigests.Contains(built) && !options.Image.Commit.EndsWith(SourceRevision.DirtySuffix, StringComparison.Ordinal))
+        {
+            // The tag is the commit: a clean commit's image was built from exactly these sources by another run (a retried
+            // pipeline, a laptop's DeployFargate before the pipeline's build), so that image is this commit's image. Only
+            // a dirty build, whose tag does not pin its sources, is a conflict.
+            outcome = PushOutcome.CommitAlreadyBuilt;
+            digestInRepository = built;
+            log.Information($"{uri}:{tags[0]} already holds {EcrPushResult.Abbreviate(built)}, built from this commit by an earlier run: using it, nothing pushed (tags are immutable, and the commit pins the sources)");
         }
         else
         {

@@ -95,6 +95,27 @@ public sealed class EcrPusherTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Another_build_of_the_same_clean_commit_under_its_immutable_tag_is_used_instead_of_pushed()
+    {
+        await using var world = await RegistryWorld.StartAsync(output);
+        var uri = await world.CreateRepositoryAsync("sample-service", mutability: "IMMUTABLE");
+        const string commit = "3333333333333333333333333333333333333333";
+        var laptop = await world.BuildAsync(commit, "built on a laptop");
+        var first = await world.Pusher().PushAsync(world.Options(laptop, uri));
+        var pipeline = await world.BuildAsync(commit, "built again by the pipeline");
+
+        var second = await world.Pusher().PushAsync(world.Options(pipeline, uri));
+
+        Assert.Equal((PushOutcome.CommitAlreadyBuilt, first.Digest), (second.Outcome, second.Digest));
+        Assert.Contains(world.Log.Texts, l => l.Contains("built from this commit by an earlier run: using it, nothing pushed", StringComparison.Ordinal));
+        Assert.StartsWith("commit already built sha256:", second.Summary, StringComparison.Ordinal);
+        var definitions = await File.ReadAllTextAsync(Path.Combine(world.ArtifactsDirectory, "imagedefinitions.json"));
+        Assert.Contains(uri + "@" + first.Digest, definitions, StringComparison.Ordinal);
+        var images = await world.Ecr.DescribeImagesAsync(new DescribeImagesRequest { RepositoryName = "sample-service" });
+        Assert.Single(images.ImageDetails!);
+    }
+
+    [Fact]
     public async Task A_critical_scan_finding_fails_the_push_and_is_listed()
     {
         await using var world = await RegistryWorld.StartAsync(output);
