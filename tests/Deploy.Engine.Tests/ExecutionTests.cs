@@ -83,6 +83,20 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancellation_before_any_target_ran_is_reported_as_aborted_not_failed()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var result = await fixture.RunAsync(new LinkBuild(), cancellation.Token, "Test", "Cleanup");
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Matches(@"^Compile\s+NotRun", result.Row("Compile"));
+        Assert.Matches(@"^Cleanup\s+Succeeded", result.Row("Cleanup"));
+        Assert.Contains("Build aborted.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_false_dynamic_condition_skips_the_target_and_what_only_it_triggers()
     {
         var result = await fixture.RunAsync(new LinkBuild { RunDeploy = false }, CancellationToken.None, "Publish");
