@@ -87,6 +87,7 @@ public static class BuildRunner
                 return BuildSummary.Succeeded;
             }
 
+            build.Initialized();
             CheckRequirements(plan);
             var sections = new TargetSections(log, build.Host.Kind, TimeProvider.System);
             var results = await new TargetExecutor(build, log, sections, TimeProvider.System).ExecuteAsync(plan, cancellationToken);
