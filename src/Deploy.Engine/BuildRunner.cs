@@ -126,7 +126,7 @@ public static class BuildRunner
         }
     }
 
-    private static OptionArity? ArityOf(string name, IReadOnlyList<ParameterMember> parameters)
+    internal static OptionArity? ArityOf(string name, IReadOnlyList<ParameterMember> parameters)
     {
         var parameter = parameters.FirstOrDefault(p => p.IsNamed(name));
         if (parameter is null)
