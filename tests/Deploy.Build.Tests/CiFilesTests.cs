@@ -1,5 +1,7 @@
+using System.Text.RegularExpressions;
 using Deploy.Delivery.Quality;
 using Deploy.Engine;
+using YamlDotNet.RepresentationModel;
 
 namespace Deploy.Build.Tests;
 
@@ -37,6 +39,25 @@ public sealed class CiFilesTests
         Assert.EndsWith("Unknown target 'MirrorRepository'.", renamed.Message, StringComparison.Ordinal);
         Assert.Equal(LineOf(buildspec, "--stack-nmae"), misspelt.Line);
         Assert.EndsWith("Unknown option '--stack-nmae'. Did you mean '--stack-name'?", misspelt.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void GitLab_reads_the_coverage_line_the_Test_target_prints_and_finds_the_report_where_it_writes_it()
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(File.ReadAllText(Path.Combine(BuildScript.Root, ".gitlab-ci.yml"))));
+        var test = (YamlMappingNode)((YamlMappingNode)stream.Documents[0].RootNode)["test"];
+        var pattern = ((YamlScalarNode)test["coverage"]).Value!;
+        var report = (YamlMappingNode)((YamlMappingNode)((YamlMappingNode)test["artifacts"])["reports"])["coverage_report"];
+        var line = new CoverageSummary(1359, 18446).ToString();
+
+        // GitLab's coverage: is a /regex/ run over the job log; the percentage is the number in what it matches.
+        Assert.Matches(@"^/.+/$", pattern);
+        var match = Regex.Match($"Test     Succeeded\n{line}\n114 passed, 0 failed, 0 skipped", pattern[1..^1]);
+        Assert.True(match.Success, $"{pattern} does not match '{line}'");
+        Assert.Equal("7.37", Regex.Match(match.Value, @"\d+(\.\d+)?").Value);
+        Assert.Equal("cobertura", ((YamlScalarNode)report["coverage_format"]).Value);
+        Assert.Equal(new Deploy.Build.Build().CoverageReport, ((YamlScalarNode)report["path"]).Value);
     }
 
     private static int LineOf(string text, string part) =>
