@@ -65,8 +65,8 @@ internal sealed partial class Build
         catch (StsException e) when (e.Operation == "AssumeRoleWithWebIdentity")
         {
             throw new BuildFailedException(
-                $"STS refused GitLab's OIDC token for role {AwsRoleArn}: {e.Code}: {e.ErrorMessage} "
-                + "Check the role's trust policy (the GitLab instance as OIDC provider, aud sts.amazonaws.com, this project's sub).", e);
+                $"Could not assume role {AwsRoleArn} with GITLAB_OIDC_TOKEN: {e.Code}: {e.ErrorMessage} "
+                + "(InvalidIdentityToken or AccessDenied: check the role's trust policy: the GitLab instance as OIDC provider, aud sts.amazonaws.com, this project's sub).", e);
         }
 
         RegisterSecret(credentials.SecretKey);

@@ -84,6 +84,28 @@ public sealed class GitLabWebIdentityTests(MotoServer moto) : IClassFixture<Moto
         Assert.DoesNotContain(token, result.Output + result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_STS_that_cannot_be_reached_fails_the_first_AWS_target_with_one_line_naming_the_role()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["GITLAB_OIDC_TOKEN"] = token,
+            ["AWS_ROLE_ARN"] = RoleArn,
+            ["AWS_REGION"] = MotoServer.Region,
+            // Nothing listens on the discard port.
+            ["AWS_ENDPOINT_URL_STS"] = "http://127.0.0.1:9",
+        };
+
+        var result = await BuildScript.RunProcessAsync(Path.Combine(BuildScript.Root, "build.sh"),
+            ["Mirror", "--profile", "aws", "--code-commit-url", "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app", "--aws-max-attempts", "1"], environment);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Matches(@"(?m)^Mirror\s+Failed", result.Output);
+        Assert.Contains(result.ErrorLines, l => l.Contains($"Could not assume role {RoleArn} with GITLAB_OIDC_TOKEN: ConnectionError", StringComparison.Ordinal));
+        Assert.DoesNotContain(token, result.Output + result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);
+    }
+
     /// <summary>What moto says it issued to that role session (its model data, not our client's reading of the response).</summary>
     private async Task<(string AccessKey, string SecretKey, string SessionToken)> IssuedCredentialsAsync(string sessionName)
     {
