@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
+using Deploy.Aws.Sts;
 using Deploy.Engine;
 
 namespace Deploy.Build;
@@ -33,6 +34,12 @@ internal sealed partial class Build
     [Parameter("Attempts per AWS call, the first included (retries throttling and transient errors)")]
     readonly int AwsMaxAttempts = 3;
 
+    [Parameter("GitLab's OIDC ID token (the job's id_tokens entry GITLAB_OIDC_TOKEN, aud sts.amazonaws.com): with AwsRoleArn and Cloud=Aws the build assumes that role itself, keeping the token in memory"), Secret]
+    readonly string? GitlabOidcToken;
+
+    [Parameter("The role GitLab's OIDC token is exchanged for (Cloud=Aws), usually the project's CI/CD variable AWS_ROLE_ARN")]
+    readonly string? AwsRoleArn;
+
     [Parameter("The CloudFormation stack that holds the platform")]
     readonly string StackName = "deploy-platform";
 
@@ -50,7 +57,18 @@ internal sealed partial class Build
         }
 
         var session = Cloud == CloudKind.Local ? LocalCloudSession() : AccountSession();
-        var credentials = await session.GetCredentialsAsync();
+        ImmutableCredentials credentials;
+        try
+        {
+            credentials = await session.GetCredentialsAsync();
+        }
+        catch (StsException e) when (e.Operation == "AssumeRoleWithWebIdentity")
+        {
+            throw new BuildFailedException(
+                $"Could not assume role {AwsRoleArn} with GITLAB_OIDC_TOKEN: {e.Code}: {e.ErrorMessage} "
+                + "(InvalidIdentityToken or AccessDenied: check the role's trust policy: the GitLab instance as OIDC provider, aud sts.amazonaws.com, this project's sub).", e);
+        }
+
         RegisterSecret(credentials.SecretKey);
         if (!string.IsNullOrEmpty(credentials.Token))
         {
@@ -77,7 +95,8 @@ internal sealed partial class Build
                 : null;
         try
         {
-            return AwsSession.Create(Options(environment) with { Credentials = keys, Region = AwsRegion, Profile = AwsProfile });
+            var options = Options(environment) with { Credentials = keys, Region = AwsRegion, Profile = AwsProfile };
+            return HasGitLabIdentity ? GitLabRoleSession(options) : AwsSession.Create(options);
         }
         catch (InvalidOperationException e)
         {

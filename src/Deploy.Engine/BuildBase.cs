@@ -52,6 +52,16 @@ public abstract class BuildBase
 
     internal Target? GetDefaultTarget() => DefaultTarget;
 
+    /// <summary>
+    /// Called once parameters are bound and the plan is made, before requirements are checked and anything runs (not for
+    /// <c>--help</c> or <c>--plan</c>): the place to reject a configuration with a <see cref="BuildConfigurationException"/>.
+    /// </summary>
+    protected virtual void OnBuildInitialized()
+    {
+    }
+
+    internal void Initialized() => OnBuildInitialized();
+
     /// <summary>Sets the summary note of the currently running target.</summary>
     public void Note(string text) => noteSink?.Invoke(text);
 

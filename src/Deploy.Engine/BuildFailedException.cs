@@ -22,5 +22,27 @@ public sealed class BuildFailedException : Exception
     }
 }
 
-/// <summary>A usage or configuration error (bad option, unknown target, missing requirement): exit code 2.</summary>
-internal sealed class BuildConfigurationException(string message) : Exception(message);
+/// <summary>
+/// A usage or configuration error (bad option, unknown target, missing requirement): one line, exit code 2, nothing runs.
+/// Builds throw it from <see cref="BuildBase.OnBuildInitialized"/>.
+/// </summary>
+public sealed class BuildConfigurationException : Exception
+{
+    /// <summary>Creates the exception with the line to print.</summary>
+    public BuildConfigurationException(string message)
+        : base(message)
+    {
+    }
+
+    /// <summary>Creates the exception with the line to print and its cause.</summary>
+    public BuildConfigurationException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    /// <summary>Creates the exception with a generic message.</summary>
+    public BuildConfigurationException()
+        : base("The build is misconfigured.")
+    {
+    }
+}

@@ -7,7 +7,7 @@ public static class BuildRunner
 {
     /// <summary>
     /// Runs a build with everything passed in (no process globals read). Exit codes: 0 success,
-    /// 1 failed, 2 usage or configuration error, 130 aborted.
+    /// 1 failed, 2 usage or configuration error, 130 aborted (<see cref="Main{TBuild}"/> turns it into 143 for SIGTERM).
     /// </summary>
     public static Task<int> RunAsync<TBuild>(
         IReadOnlyList<string> args,
@@ -18,35 +18,20 @@ public static class BuildRunner
         where TBuild : BuildBase, new() =>
         RunAsync(new TBuild(), args, environment, console, workingDirectory, cancellationToken);
 
-    /// <summary>The process edge: real arguments, environment, console and directory; Ctrl-C cancels, a second Ctrl-C kills.</summary>
+    /// <summary>
+    /// The process edge: real arguments, environment, console and directory. The first Ctrl-C or SIGTERM aborts the running
+    /// target (exit code 130 or 143), a second one ends the process.
+    /// </summary>
     public static int Main<TBuild>(string[] args)
         where TBuild : BuildBase, new()
     {
-        using var cancellation = new CancellationTokenSource();
-        var interrupts = 0;
-        void OnCancel(object? sender, ConsoleCancelEventArgs e)
-        {
-            // The first Ctrl-C lets assured targets clean up; the second one ends the process.
-            if (Interlocked.Increment(ref interrupts) == 1)
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            }
-        }
-
-        Console.CancelKeyPress += OnCancel;
-        try
-        {
-            var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
-                environment[(string)entry.Key] = (string?)entry.Value ?? "";
-            return RunAsync<TBuild>(args, environment, new SystemConsole(), Directory.GetCurrentDirectory(), cancellation.Token)
-                .GetAwaiter().GetResult();
-        }
-        finally
-        {
-            Console.CancelKeyPress -= OnCancel;
-        }
+        using var signals = new StopSignals(Console.Error);
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (System.Collections.DictionaryEntry entry in System.Environment.GetEnvironmentVariables())
+            environment[(string)entry.Key] = (string?)entry.Value ?? "";
+        var exitCode = RunAsync<TBuild>(args, environment, new SystemConsole(), Directory.GetCurrentDirectory(), signals.Token)
+            .GetAwaiter().GetResult();
+        return signals.ExitCode(exitCode);
     }
 
     internal static async Task<int> RunAsync(
@@ -102,11 +87,13 @@ public static class BuildRunner
                 return BuildSummary.Succeeded;
             }
 
+            build.Initialized();
             CheckRequirements(plan);
             var sections = new TargetSections(log, build.Host.Kind, TimeProvider.System);
             var results = await new TargetExecutor(build, log, sections, TimeProvider.System).ExecuteAsync(plan, cancellationToken);
-            BuildSummary.Write(log, results, Stopwatch.GetElapsedTime(started));
-            return BuildSummary.ExitCode(results);
+            var aborted = cancellationToken.IsCancellationRequested;
+            BuildSummary.Write(log, results, Stopwatch.GetElapsedTime(started), aborted);
+            return BuildSummary.ExitCode(results, aborted);
         }
         catch (BuildConfigurationException exception)
         {
@@ -139,7 +126,7 @@ public static class BuildRunner
         }
     }
 
-    private static OptionArity? ArityOf(string name, IReadOnlyList<ParameterMember> parameters)
+    internal static OptionArity? ArityOf(string name, IReadOnlyList<ParameterMember> parameters)
     {
         var parameter = parameters.FirstOrDefault(p => p.IsNamed(name));
         if (parameter is null)

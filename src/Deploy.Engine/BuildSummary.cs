@@ -10,13 +10,18 @@ internal static class BuildSummary
     public const int UsageError = 2;
     public const int Aborted = 130;
 
-    public static int ExitCode(IReadOnlyList<TargetResult> results) =>
-        results.Any(r => r.Status == TargetStatus.Aborted) ? Aborted
+    /// <summary>Aborted by SIGTERM (128 + 15, as shells report it).</summary>
+    public const int Terminated = 143;
+
+    /// <param name="results">Every planned target's outcome.</param>
+    /// <param name="cancelled">Whether the run was cancelled: targets it kept from running make the build aborted, not failed.</param>
+    public static int ExitCode(IReadOnlyList<TargetResult> results, bool cancelled = false) =>
+        results.Any(r => r.Status == TargetStatus.Aborted) || (cancelled && results.Any(r => r.IsUnsuccessful)) ? Aborted
         : results.Any(r => r.IsUnsuccessful) ? Failed
         : Succeeded;
 
     /// <summary>Writes the table through <see cref="IBuildLog.Write"/>, so it is masked and shown even when quiet.</summary>
-    public static void Write(IBuildLog log, IReadOnlyList<TargetResult> results, TimeSpan total)
+    public static void Write(IBuildLog log, IReadOnlyList<TargetResult> results, TimeSpan total, bool cancelled = false)
     {
         string[] header = ["Target", "Status", "Duration", "Note"];
         var rows = results.Select(r => new[]
@@ -40,7 +45,7 @@ internal static class BuildSummary
         log.Write(rule);
         log.Write(Line(["Total", "", FormatDuration(total), ""]));
         log.Write(rule);
-        log.Write(ExitCode(results) switch
+        log.Write(ExitCode(results, cancelled) switch
         {
             Succeeded => "Build succeeded.",
             Aborted => "Build aborted.",

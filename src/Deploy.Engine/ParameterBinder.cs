@@ -19,17 +19,7 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
 
     public void Bind(BuildBase build, IReadOnlyList<ParameterMember> parameters, CommandLine commandLine)
     {
-        foreach (var option in commandLine.Options)
-        {
-            if (!parameters.Any(p => p.IsNamed(option.Name)))
-            {
-                var known = parameters.Select(p => NameMatcher.ToKebab(p.Name)).Concat(["target", "skip", "profile", "verbosity", "root", "plan", "help"]);
-                var suggestion = NameMatcher.Suggest(option.Name, known);
-                throw new BuildConfigurationException(
-                    $"Unknown option '--{option.Name}'." + (suggestion is null ? "" : $" Did you mean '--{suggestion}'?"));
-            }
-        }
-
+        CheckOptionNames(parameters, commandLine);
         var files = LoadJsonFiles(commandLine.Profiles, parameters);
         foreach (var parameter in parameters)
         {
@@ -41,6 +31,27 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
                 throw new BuildConfigurationException($"Parameter {parameter.OptionName}: {error} (from {origin}).");
             parameter.SetValue(build, value);
             parameter.Source = source;
+        }
+    }
+
+    /// <summary>What <see cref="Bind"/> checks before it converts any value: option names, profile files and their keys.</summary>
+    public void CheckNames(IReadOnlyList<ParameterMember> parameters, CommandLine commandLine)
+    {
+        CheckOptionNames(parameters, commandLine);
+        LoadJsonFiles(commandLine.Profiles, parameters);
+    }
+
+    private static void CheckOptionNames(IReadOnlyList<ParameterMember> parameters, CommandLine commandLine)
+    {
+        foreach (var option in commandLine.Options)
+        {
+            if (!parameters.Any(p => p.IsNamed(option.Name)))
+            {
+                var known = parameters.Select(p => NameMatcher.ToKebab(p.Name)).Concat(["target", "skip", "profile", "verbosity", "root", "plan", "help"]);
+                var suggestion = NameMatcher.Suggest(option.Name, known);
+                throw new BuildConfigurationException(
+                    $"Unknown option '--{option.Name}'." + (suggestion is null ? "" : $" Did you mean '--{suggestion}'?"));
+            }
         }
     }
 

@@ -16,6 +16,20 @@ internal static class BuildScript
 
     public static async Task<Result> RunProcessAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
+        using var process = Process.Start(StartInfo(fileName, arguments, environment))!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return new Result(process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Starts ./build.sh and returns while it runs, e.g. to send it a signal.</summary>
+    public static RunningProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+        new(StartInfo(Path.Combine(Root, "build.sh"), arguments, environment));
+
+    private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    {
         var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = Root,
@@ -39,12 +53,7 @@ internal static class BuildScript
             start.Environment[name] = value;
         }
 
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        return new Result(process.ExitCode, await output, await error);
+        return start;
     }
 
     private static string FindRoot()

@@ -83,6 +83,35 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_cancellation_before_any_target_ran_is_reported_as_aborted_not_failed()
+    {
+        using var cancellation = new CancellationTokenSource();
+        await cancellation.CancelAsync();
+
+        var result = await fixture.RunAsync(new LinkBuild(), cancellation.Token, "Test", "Cleanup");
+
+        Assert.Equal(130, result.ExitCode);
+        Assert.Matches(@"^Compile\s+NotRun", result.Row("Compile"));
+        Assert.Matches(@"^Cleanup\s+Succeeded", result.Row("Cleanup"));
+        Assert.Contains("Build aborted.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_configuration_the_build_rejects_stops_with_one_line_and_exit_code_2_before_any_target()
+    {
+        var rejected = await fixture.RunAsync<ConfiguredBuild>("Work", "--broken");
+        var accepted = await fixture.RunAsync<ConfiguredBuild>("Work");
+        var plan = await fixture.RunAsync<ConfiguredBuild>("Work", "--broken", "--plan");
+
+        Assert.Equal(2, rejected.ExitCode);
+        Assert.Empty(rejected.Ran);
+        Assert.Equal("Error: Set BROKEN to false: this build cannot run broken.", rejected.Output.Trim());
+        Assert.Equal(0, accepted.ExitCode);
+        Assert.Equal(["Work"], accepted.Ran);
+        Assert.Equal(0, plan.ExitCode);
+    }
+
+    [Fact]
     public async Task A_false_dynamic_condition_skips_the_target_and_what_only_it_triggers()
     {
         var result = await fixture.RunAsync(new LinkBuild { RunDeploy = false }, CancellationToken.None, "Publish");

@@ -110,3 +110,18 @@ internal sealed class CycleBuild : BuildBase
     private Target A => _ => _.DependsOn(B).Executes(() => { });
     private Target B => _ => _.DependsOn(A).Executes(() => { });
 }
+
+/// <summary>Rejects its configuration once parameters are bound, when Broken is set.</summary>
+internal sealed class ConfiguredBuild : BuildBase
+{
+    [Parameter("Makes the configuration invalid")]
+    private readonly bool broken;
+
+    private Target Work => _ => _.Executes(() => Log.Information("ran Work"));
+
+    protected override void OnBuildInitialized()
+    {
+        if (broken)
+            throw new BuildConfigurationException("Set BROKEN to false: this build cannot run broken.");
+    }
+}

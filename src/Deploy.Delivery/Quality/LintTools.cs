@@ -12,7 +12,8 @@ public sealed class LintTools(string toolsDirectory, ToolRunner tools, IBuildLog
     /// <summary>npm packages at the versions our CI files and Dockerfiles are checked with.</summary>
     public static readonly IReadOnlyDictionary<string, string> NpmPackages = new Dictionary<string, string>
     {
-        ["gitlab-ci-local"] = "4.56.0",
+        // 4.70.1 is the newest that starts on Node 20 (Debian's); 4.75 does not.
+        ["gitlab-ci-local"] = "4.70.1",
         ["dockerfilelint"] = "1.8.0",
     };
 
@@ -28,11 +29,25 @@ public sealed class LintTools(string toolsDirectory, ToolRunner tools, IBuildLog
 
     public string NpmBin(string command) => Path.Combine(toolsDirectory, "node_modules", ".bin", command);
 
+    /// <summary>The version in the installed package's package.json, or null.</summary>
+    public string? InstalledVersion(string package)
+    {
+        var manifest = Path.Combine(toolsDirectory, "node_modules", package, "package.json");
+        if (!File.Exists(manifest))
+        {
+            return null;
+        }
+
+        using var document = System.Text.Json.JsonDocument.Parse(File.ReadAllText(manifest));
+        return document.RootElement.TryGetProperty("version", out var version) ? version.GetString() : null;
+    }
+
     public async Task EnsureAsync(CancellationToken cancellationToken)
     {
         await new DebianPackages(tools, log).EnsureCommandsAsync(DebianCommands, "Lint", cancellationToken);
 
-        var missing = NpmPackages.Where(p => !File.Exists(NpmBin(p.Key))).Select(p => $"{p.Key}@{p.Value}").ToList();
+        // A tool installed at another version (an older pin) is installed again at the pinned one.
+        var missing = NpmPackages.Where(p => !File.Exists(NpmBin(p.Key)) || InstalledVersion(p.Key) != p.Value).Select(p => $"{p.Key}@{p.Value}").ToList();
         if (missing.Count > 0)
         {
             log.Information($"Installing {string.Join(", ", missing)} into {toolsDirectory}");

@@ -12,31 +12,57 @@ public sealed record TestCounts(int Passed, int Failed, int Skipped)
 
 /// <summary>
 /// Runs <c>dotnet test</c> on the solution with one JUnit XML report per test project (what GitLab's
-/// <c>artifacts:reports:junit</c> reads) and counts the results from those reports.
+/// <c>artifacts:reports:junit</c> reads) and counts the results from those reports. Given a coverage folder, coverlet
+/// also writes a Cobertura report per test project there (<see cref="CoberturaReports"/> merges them).
 /// </summary>
 public sealed class TestRunner(ToolRunner tools)
 {
+    /// <summary>coverlet's collector, and what it leaves out: our test support library is not product code.</summary>
+    private static readonly string[] CoverageArguments =
+    [
+        "--collect", "XPlat Code Coverage",
+    ];
+
+    private static readonly string[] CoverageSettings =
+    [
+        "--",
+        "DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Format=cobertura",
+        "DataCollectionRunSettings.DataCollectors.DataCollector.Configuration.Exclude=[Deploy.Testing]*",
+    ];
+
     /// <summary>Tests with this category disturb the whole machine (e.g. restart dockerd): they run alone, last.</summary>
     public const string ExclusiveCategory = "Exclusive";
 
     /// <summary>Set for the exclusive pass; such tests skip themselves without it, so a plain <c>dotnet test</c> is safe.</summary>
     public const string ExclusiveVariable = "LOCAL_CLOUD_TESTS_RESTART_DOCKERD";
 
-    public async Task<TestCounts> RunAsync(string rootDirectory, string solution, string resultsDirectory, string? filter, CancellationToken cancellationToken)
+    /// <param name="rootDirectory">The repository root.</param>
+    /// <param name="solution">The solution whose test projects run.</param>
+    /// <param name="resultsDirectory">Where the JUnit reports go (emptied first).</param>
+    /// <param name="filter">A <c>dotnet test --filter</c> expression, or null for all tests.</param>
+    /// <param name="coverageDirectory">Where coverlet writes its Cobertura reports (emptied first); null collects no coverage.</param>
+    /// <param name="cancellationToken">Stops the test run.</param>
+    public async Task<TestCounts> RunAsync(
+        string rootDirectory, string solution, string resultsDirectory, string? filter, string? coverageDirectory, CancellationToken cancellationToken)
     {
-        if (Directory.Exists(resultsDirectory))
+        foreach (var directory in new[] { resultsDirectory, coverageDirectory }.OfType<string>())
         {
-            Directory.Delete(resultsDirectory, recursive: true);
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+
+            Directory.CreateDirectory(directory);
         }
 
-        Directory.CreateDirectory(resultsDirectory);
         var user = string.IsNullOrWhiteSpace(filter) ? null : $"({filter})&";
         // Test projects run in parallel; the exclusive ones would stop the others' containers, so they get a pass of their own.
         var shared = await DotnetTestAsync(rootDirectory, solution, Path.Combine(resultsDirectory, "{assembly}.xml"),
-            $"{user}Category!={ExclusiveCategory}", new Dictionary<string, string?>(), build: true, cancellationToken);
-        // The first pass built everything; building again would only repeat MSBuild's up-to-date checks.
+            $"{user}Category!={ExclusiveCategory}", new Dictionary<string, string?>(), build: true, coverageDirectory, cancellationToken);
+        // The first pass built everything; building again would only repeat MSBuild's up-to-date checks. Coverage would
+        // instrument every test project again (seconds each) for the few exclusive tests: they are not counted.
         var exclusive = await DotnetTestAsync(rootDirectory, solution, Path.Combine(resultsDirectory, "{assembly}.exclusive.xml"),
-            $"{user}Category={ExclusiveCategory}", new Dictionary<string, string?> { [ExclusiveVariable] = "1" }, build: false, cancellationToken);
+            $"{user}Category={ExclusiveCategory}", new Dictionary<string, string?> { [ExclusiveVariable] = "1" }, build: false, coverageDirectory: null, cancellationToken);
 
         var counts = CountReports(resultsDirectory);
         if ((shared != 0 || exclusive != 0) && counts.Failed == 0)
@@ -50,14 +76,16 @@ public sealed class TestRunner(ToolRunner tools)
 
     private async Task<int> DotnetTestAsync(
         string rootDirectory, string solution, string reportPath, string filter, IReadOnlyDictionary<string, string?> environment, bool build,
-        CancellationToken cancellationToken)
+        string? coverageDirectory, CancellationToken cancellationToken)
     {
+        string[] coverage = coverageDirectory is null ? [] : [.. CoverageArguments, "--results-directory", coverageDirectory, .. CoverageSettings];
         string[] arguments =
         [
             "test", solution, "--nologo", .. build ? Array.Empty<string>() : ["--no-build"],
             "--logger", $"junit;LogFilePath={reportPath};MethodFormat=Class;FailureBodyFormat=Verbose",
             "--logger", "console;verbosity=minimal",
             "--filter", filter,
+            .. coverage,
         ];
         var result = await tools.RunAsync("dotnet", arguments,
             new ToolOptions { WorkingDirectory = rootDirectory, ThrowOnFailure = false, Environment = environment }, cancellationToken);

@@ -54,4 +54,28 @@ public sealed class StsMotoTests(MotoServer moto) : MotoTestBase(moto), IDisposa
         var identity = await new StsClient(roleSession).GetCallerIdentityAsync();
         Assert.Equal("arn:aws:sts::123456789012:assumed-role/gitlab-deploy/job-42", identity.Arn);
     }
+
+    [Fact]
+    public async Task A_session_on_web_identity_credentials_signs_as_the_assumed_role()
+    {
+        using var anonymous = TestSessions.ForEndpoint(Moto.Endpoint, credentials: new Amazon.Runtime.AnonymousAWSCredentials(), recorder: recorder);
+        var issued = new List<AssumeRoleWithWebIdentityResponse>();
+        var credentials = new WebIdentityCredentials(
+            new StsClient(anonymous),
+            new AssumeRoleWithWebIdentityRequest
+            {
+                RoleArn = "arn:aws:iam::123456789012:role/gitlab-deploy",
+                RoleSessionName = WebIdentityCredentials.SessionName("gitlab-group/app-4711"),
+                WebIdentityToken = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJwcm9qZWN0In0.c2ln",
+            },
+            issued.Add);
+        using var roleSession = TestSessions.ForEndpoint(Moto.Endpoint, credentials: credentials, recorder: recorder);
+
+        var identity = await new StsClient(roleSession).GetCallerIdentityAsync();
+
+        Assert.Equal("arn:aws:sts::123456789012:assumed-role/gitlab-deploy/gitlab-group-app-4711", identity.Arn);
+        var assumed = Assert.Single(issued);
+        Assert.Equal(identity.Arn, assumed.AssumedRoleUser!.Arn);
+        Assert.Equal(assumed.Credentials!.AccessKeyId, (await roleSession.GetCredentialsAsync()).AccessKey);
+    }
 }
