@@ -237,6 +237,47 @@ public sealed class CloudFormationClient(AwsSession session)
         return CloudFormationXml.ReadValidation(result);
     }
 
+    /// <summary>Starts a drift detection of the stack (or of some of its resources); poll it with <see cref="DescribeStackDriftDetectionStatusAsync"/>.</summary>
+    public async Task<DetectStackDriftResponse> DetectStackDriftAsync(DetectStackDriftRequest request, CancellationToken cancellationToken = default)
+    {
+        var form = QueryRequest.For(request)
+            .Add("StackName", request.StackName)
+            .AddList("LogicalResourceIds", request.LogicalResourceIds);
+        var result = await Call("DetectStackDrift", form, Stack(request.StackName), cancellationToken).ConfigureAwait(false);
+        return new DetectStackDriftResponse(result.Text("StackDriftDetectionId"));
+    }
+
+    public async Task<DescribeStackDriftDetectionStatusResponse> DescribeStackDriftDetectionStatusAsync(string stackDriftDetectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stackDriftDetectionId);
+        var form = new QueryRequest().Add("StackDriftDetectionId", stackDriftDetectionId);
+        var result = await Call("DescribeStackDriftDetectionStatus", form, $"drift detection '{stackDriftDetectionId}'", cancellationToken).ConfigureAwait(false);
+        return CloudFormationXml.ReadDriftDetection(result);
+    }
+
+    /// <summary>One page of the drift results of the stack's last detection.</summary>
+    public async Task<DescribeStackResourceDriftsResponse> DescribeStackResourceDriftsAsync(DescribeStackResourceDriftsRequest request, CancellationToken cancellationToken = default)
+    {
+        var form = QueryRequest.For(request)
+            .Add("StackName", request.StackName)
+            .AddList("StackResourceDriftStatusFilters", request.StackResourceDriftStatusFilters)
+            .Add("NextToken", request.NextToken)
+            .Add("MaxResults", request.MaxResults);
+        var result = await Call("DescribeStackResourceDrifts", form, Stack(request.StackName), cancellationToken).ConfigureAwait(false);
+        return new DescribeStackResourceDriftsResponse(result.Members("StackResourceDrifts").Select(CloudFormationXml.ReadResourceDrift).ToList(), result.Text("NextToken"));
+    }
+
+    /// <summary>All drift results matching <paramref name="request"/>, across pages.</summary>
+    public IAsyncEnumerable<StackResourceDrift> DescribeAllStackResourceDriftsAsync(DescribeStackResourceDriftsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AwsPagination.PaginateAsync(
+            (token, ct) => DescribeStackResourceDriftsAsync(request with { NextToken = token }, ct),
+            page => page.StackResourceDrifts,
+            page => page.NextToken,
+            cancellationToken);
+    }
+
     private static void WriteParameter(QueryRequest form, string prefix, StackParameter parameter) => form
         .Add(prefix + ".ParameterKey", parameter.ParameterKey)
         .Add(prefix + ".ParameterValue", parameter.ParameterValue)

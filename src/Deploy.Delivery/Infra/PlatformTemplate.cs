@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using static Deploy.Delivery.Infra.CloudFormationJson;
+using Deploy.Delivery.Files;
 
 namespace Deploy.Delivery.Infra;
 
@@ -89,10 +90,7 @@ public static class PlatformTemplate
             return false;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
+        AtomicFile.WriteAllBytes(full, bytes);
         return true;
     }
 

@@ -15,6 +15,7 @@ public sealed class LocalCloudBuilder
     private string secretAccessKey = LocalCloudOptions.DefaultSecretAccessKey;
     private Action<ApiExchange>? onApiResponse;
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
+    private readonly Dictionary<string, TimeSpan> provisioningDelays = new(StringComparer.Ordinal);
 
     public LocalCloudBuilder WithStateDirectory(string directory)
     {
@@ -59,6 +60,13 @@ public sealed class LocalCloudBuilder
         return this;
     }
 
+    /// <summary>CloudFormation waits <paramref name="delay"/> before provisioning each resource of <paramref name="resourceType"/>.</summary>
+    public LocalCloudBuilder WithProvisioningDelay(string resourceType, TimeSpan delay)
+    {
+        provisioningDelays[resourceType] = delay;
+        return this;
+    }
+
     public LocalCloudOptions BuildOptions() => new()
     {
         Port = port,
@@ -68,6 +76,7 @@ public sealed class LocalCloudBuilder
         AccessKeyId = accessKeyId,
         SecretAccessKey = secretAccessKey,
         OnApiResponse = onApiResponse,
+        ProvisioningDelays = new Dictionary<string, TimeSpan>(provisioningDelays, StringComparer.Ordinal),
     };
 
     public Task<LocalCloudInstance> BuildAsync(CancellationToken cancellationToken = default) =>

@@ -19,6 +19,12 @@ public sealed record LocalCloudOptions
     public string AccessKeyId { get; init; } = DefaultAccessKeyId;
     public string SecretAccessKey { get; init; } = DefaultSecretAccessKey;
 
+    /// <summary>
+    /// CloudFormation waits this long before provisioning (creating, updating, deleting) a resource of the given type, so a
+    /// stack operation can be met in progress (local work otherwise finishes in milliseconds). Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> ProvisioningDelays { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }
 }

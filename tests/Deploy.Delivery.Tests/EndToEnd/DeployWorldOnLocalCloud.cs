@@ -8,6 +8,7 @@ using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
 using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
+using Deploy.Aws.Iam;
 using Deploy.Aws.Logs;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Images;
@@ -106,7 +107,7 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
 
     public FargateDeployer Deployer() => new(Ecs, new EcrClient(Session), new LogsClient(Session), Log);
 
-    public FargateRollback Rollback() => new(Ecs, new LogsClient(Session), Log);
+    public FargateRollback Rollback() => new(Ecs, new IamClient(Session), new LogsClient(Session), Log);
 
     public Task<DeployResult> DeployAsync(ImageReference image, string commit) => Deployer().DeployAsync(Options(image, commit));
 
