@@ -215,6 +215,15 @@ public sealed class CloudFormationClient(AwsSession session)
             ChangeSet(request.ChangeSetName, request.StackName),
             cancellationToken);
 
+    /// <summary>One page of the stack's change sets (those not yet executed or deleted).</summary>
+    public async Task<ListChangeSetsResponse> ListChangeSetsAsync(string stackName, string? nextToken = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stackName);
+        var form = new QueryRequest().Add("StackName", stackName).Add("NextToken", nextToken);
+        var result = await Call("ListChangeSets", form, Stack(stackName), cancellationToken).ConfigureAwait(false);
+        return new ListChangeSetsResponse(result.Members("Summaries").Select(CloudFormationXml.ReadChangeSetSummary).ToList(), result.Text("NextToken"));
+    }
+
     public async Task<GetTemplateResponse> GetTemplateAsync(GetTemplateRequest request, CancellationToken cancellationToken = default)
     {
         var form = QueryRequest.For(request)

@@ -96,6 +96,23 @@ internal static class CloudFormationXml
         DriftStatusReason = x.Text("DriftStatusReason"),
     };
 
+    public static ChangeSetSummary ReadChangeSetSummary(XElement x) => new()
+    {
+        StackId = x.Text("StackId"),
+        StackName = x.Text("StackName"),
+        ChangeSetId = x.Text("ChangeSetId"),
+        ChangeSetName = x.Text("ChangeSetName"),
+        ExecutionStatus = x.Text("ExecutionStatus"),
+        Status = x.Text("Status"),
+        StatusReason = x.Text("StatusReason"),
+        CreationTime = x.Timestamp("CreationTime"),
+        Description = x.Text("Description"),
+        IncludeNestedStacks = x.Bool("IncludeNestedStacks"),
+        ParentChangeSetId = x.Text("ParentChangeSetId"),
+        RootChangeSetId = x.Text("RootChangeSetId"),
+        ImportExistingResources = x.Bool("ImportExistingResources"),
+    };
+
     public static DescribeStackDriftDetectionStatusResponse ReadDriftDetection(XElement x) => new()
     {
         StackId = x.Text("StackId"),

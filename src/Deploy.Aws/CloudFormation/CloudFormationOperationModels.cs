@@ -1,6 +1,6 @@
 namespace Deploy.Aws.CloudFormation;
 
-// Drift detection shapes (botocore's DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts).
+// Drift detection (DetectStackDrift, DescribeStackDriftDetectionStatus, DescribeStackResourceDrifts) and ListChangeSets shapes.
 
 public sealed record DetectStackDriftRequest
 {
@@ -90,3 +90,35 @@ public static class DriftStatuses
     public const string DetectionComplete = "DETECTION_COMPLETE";
     public const string DetectionFailed = "DETECTION_FAILED";
 }
+
+/// <summary>One change set of a stack as ListChangeSets summarises it.</summary>
+public sealed record ChangeSetSummary
+{
+    public string? StackId { get; init; }
+
+    public string? StackName { get; init; }
+
+    public string? ChangeSetId { get; init; }
+
+    public string? ChangeSetName { get; init; }
+
+    public string? ExecutionStatus { get; init; }
+
+    public string? Status { get; init; }
+
+    public string? StatusReason { get; init; }
+
+    public DateTimeOffset? CreationTime { get; init; }
+
+    public string? Description { get; init; }
+
+    public bool? IncludeNestedStacks { get; init; }
+
+    public string? ParentChangeSetId { get; init; }
+
+    public string? RootChangeSetId { get; init; }
+
+    public bool? ImportExistingResources { get; init; }
+}
+
+public sealed record ListChangeSetsResponse(IReadOnlyList<ChangeSetSummary> Summaries, string? NextToken);
