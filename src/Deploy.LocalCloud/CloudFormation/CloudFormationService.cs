@@ -150,10 +150,12 @@ internal sealed partial class CloudFormationService(CloudFormationStore store, S
         return [];
     }
 
+    /// <summary>The stack's active change sets: an executed one is no longer listed (DescribeChangeSet still answers for it), an obsolete one is until deleted.</summary>
     private XElement[] ListChangeSets(QueryParameters parameters) => store.Read(state =>
     {
         var stack = CloudFormationStore.Stack(state, parameters.Required("StackName"));
-        return new[] { new XElement(Ns + "Summaries", state.ChangeSets.Where(c => c.StackId == stack.StackId).Select(ChangeSetSummary)) };
+        var active = state.ChangeSets.Where(c => c.StackId == stack.StackId && c.ExecutionStatus is not ("EXECUTE_COMPLETE" or "EXECUTE_FAILED"));
+        return new[] { new XElement(Ns + "Summaries", active.Select(ChangeSetSummary)) };
     });
 
     private XElement[] GetTemplate(QueryParameters parameters)
