@@ -41,6 +41,7 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
     private LocalCloudInstance? cloud;
     private AwsSession? session;
     private PlatformOutputs? platform;
+    private BuiltImage? web;
 
     internal RecordingLog Log { get; private set; } = new();
 
@@ -79,7 +80,7 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
         platform = (await ProvisionAsync()).Platform;
         await File.WriteAllTextAsync(TemplatePath, TaskDefinitionTemplateJson);
 
-        var web = await ImportAsync("web", "echo starting; mkdir -p /www; echo ok > /www/health; "
+        web = await ImportAsync("web", "echo starting; mkdir -p /www; echo ok > /www/health; "
             + "echo \"$SERVICE_VERSION $SERVICE_COMMIT\" > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait");
         var crash = await ImportAsync("crash", $"echo starting; echo {CrashLine}; exit 3");
         WebImage = ImageReference.Parse((await PushAsync(web)).RepositoryUri + ":" + web.Commit);
@@ -99,6 +100,21 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
             OutputsPath = Path.Combine(root, "infra", "outputs.json"),
             PollInterval = TimeSpan.FromSeconds(1),
         });
+    }
+
+    /// <summary>ProvisionInfra again (after DestroyInfra: a new stack, new roles): the world then uses the new outputs.</summary>
+    public async Task<StackDeployResult> ReprovisionAsync()
+    {
+        var result = await ProvisionAsync();
+        platform = result.Platform;
+        return result;
+    }
+
+    /// <summary>Pushes the web image again (into the repository of the current platform), as PushEcr would.</summary>
+    public async Task<ImageReference> PushWebAgainAsync()
+    {
+        var image = web ?? throw new InvalidOperationException("not started");
+        return ImageReference.Parse((await PushAsync(image)).RepositoryUri + ":" + image.Commit);
     }
 
     /// <summary>The options DeployFargate uses for this platform, with a bounded timeout.</summary>
