@@ -1,8 +1,7 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Deploy.Aws.CloudFormation;
-using Deploy.Engine;
 using Deploy.Delivery.Files;
+using Deploy.Engine;
 
 namespace Deploy.Delivery.Infra;
 

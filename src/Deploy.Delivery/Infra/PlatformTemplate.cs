@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using static Deploy.Delivery.Infra.CloudFormationJson;
 using Deploy.Delivery.Files;
+using static Deploy.Delivery.Infra.CloudFormationJson;
 
 namespace Deploy.Delivery.Infra;
 
@@ -80,10 +80,17 @@ public static class PlatformTemplate
     public static string Render(PlatformSettings settings) => Indented(Build(settings));
 
     /// <summary>Writes the template to <paramref name="path"/> (UTF-8, no BOM); returns false when the file already held these bytes.</summary>
-    public static bool Write(PlatformSettings settings, string path)
+    public static bool Write(PlatformSettings settings, string path) => WriteText(Render(settings), path);
+
+    /// <summary>
+    /// Writes a rendered template (what ProvisionInfra does with artifacts/infra/template.json): whole or not at all, so a
+    /// run reading it never sees another run's half-written file; returns false when the file already held these bytes.
+    /// </summary>
+    public static bool WriteText(string template, string path)
     {
+        ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(settings));
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(template);
         var full = Path.GetFullPath(path);
         if (File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(bytes))
         {

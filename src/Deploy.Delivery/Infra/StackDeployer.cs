@@ -1,8 +1,6 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
-using Deploy.Delivery.Files;
 using Deploy.Engine;
 
 namespace Deploy.Delivery.Infra;
@@ -78,7 +76,16 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
 
                         if (deleted.Count > 0)
                         {
-                            await RemoveDeletedAsync(runner, options, template, parameters, deleted, outputs, cancellationToken);
+                            try
+                            {
+                                await RemoveDeletedAsync(runner, options, template, parameters, deleted, outputs, cancellationToken);
+                            }
+                            catch (StaleChangeSetException)
+                            {
+                                driftChecked = false; // another run changed the stack first: check again against its result
+                                throw;
+                            }
+
                             repaired = deleted;
                             continue;
                         }
@@ -234,16 +241,15 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
 
     private void WriteTemplate(string template, string path)
     {
-        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(template);
         var full = Path.GetFullPath(path);
-        if (File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(bytes))
+        if (PlatformTemplate.WriteText(template, full))
+        {
+            log.Information($"Wrote the template to {full}");
+        }
+        else
         {
             log.Debug($"Template {full} unchanged");
-            return;
         }
-
-        AtomicFile.WriteAllBytes(full, bytes);
-        log.Information($"Wrote the template to {full}");
     }
 
     private async Task<IReadOnlyList<StackParameter>> ParametersAsync(PlatformSettings settings, CancellationToken cancellationToken)

@@ -32,7 +32,7 @@ public sealed record StackDestroyOptions
 /// </summary>
 public sealed class StackDestroyer(CloudFormationClient cloudFormation, PlatformInventory inventory, EcsClient ecs, IBuildLog log, TimeProvider? clock = null)
 {
-    /// <summary>What DestroyInfra prints when a resource could not be deleted (also the README's text).</summary>
+    /// <summary>What DestroyInfra prints when CloudFormation still failed to delete a resource (the README says the same).</summary>
     public const string DataLossGuidance =
         "CloudFormation does not delete an ECR repository that still contains images, nor an S3 bucket that still contains objects "
         + "(with versioning on, that includes every old version and delete marker), nor an ECS cluster that still runs a service or task. "

@@ -80,8 +80,12 @@ internal static class CommandLine
             Region = values.GetValueOrDefault("--region", LocalCloudOptions.DefaultRegion),
             AccessKeyId = values.GetValueOrDefault("--access-key", LocalCloudOptions.DefaultAccessKeyId),
             SecretAccessKey = values.GetValueOrDefault("--secret-key", LocalCloudOptions.DefaultSecretAccessKey),
-            ProvisioningDelays = delays,
         };
+        if (delays.Count > 0)
+        {
+            options = options with { ProvisioningDelays = delays };
+        }
+
         return true;
     }
 }

@@ -76,7 +76,9 @@ public sealed class LocalCloudBuilder
         AccessKeyId = accessKeyId,
         SecretAccessKey = secretAccessKey,
         OnApiResponse = onApiResponse,
-        ProvisioningDelays = new Dictionary<string, TimeSpan>(provisioningDelays, StringComparer.Ordinal),
+        ProvisioningDelays = provisioningDelays.Count == 0
+            ? LocalCloudOptions.NoProvisioningDelays
+            : new Dictionary<string, TimeSpan>(provisioningDelays, StringComparer.Ordinal),
     };
 
     public Task<LocalCloudInstance> BuildAsync(CancellationToken cancellationToken = default) =>

@@ -23,7 +23,10 @@ public sealed record LocalCloudOptions
     /// CloudFormation waits this long before provisioning (creating, updating, deleting) a resource of the given type, so a
     /// stack operation can be met in progress (local work otherwise finishes in milliseconds). Empty by default.
     /// </summary>
-    public IReadOnlyDictionary<string, TimeSpan> ProvisioningDelays { get; init; } = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, TimeSpan> ProvisioningDelays { get; init; } = NoProvisioningDelays;
+
+    /// <summary>One shared empty value, so options without delays compare equal.</summary>
+    internal static readonly IReadOnlyDictionary<string, TimeSpan> NoProvisioningDelays = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
 
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }

@@ -62,8 +62,9 @@ public sealed class ArtifactFileRaceTests : IDisposable
         switch (file)
         {
             case "template.json":
-                PlatformSettings[] settings = [new() { LogRetentionDays = 7 }, new() { LogRetentionDays = 14, ServiceName = "other-service" }];
-                return (run => Task.FromResult(PlatformTemplate.Write(settings[run], path)), [.. settings.Select(PlatformTemplate.Render)]);
+                // Two runs render different templates from different settings.
+                string[] templates = [PlatformTemplate.Render(new PlatformSettings { LogRetentionDays = 7 }), PlatformTemplate.Render(new PlatformSettings { LogRetentionDays = 14, ServiceName = "other-service" })];
+                return (run => Task.FromResult(PlatformTemplate.WriteText(templates[run], path)), [.. templates]);
             case "outputs.json":
                 Dictionary<string, string>[] outputs = [Outputs('a'), Outputs('b')];
                 return (run => Task.Run(() => PlatformStackOutputs.WriteOutputs(outputs[run], path)), [.. outputs.Select(o => Written(() => PlatformStackOutputs.WriteOutputs(o, path + ".expected"), path))]);
