@@ -195,8 +195,9 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
                 + $"Nothing was changed. Repair: {RepairCommand(deleted)}.", e);
         }
 
+        var (it, its) = deleted.Count == 1 ? ("it", "its") : ("them", "their");
         log.Information($"Repairing stack {name}: CloudFormation only creates a resource that is added to the stack, so recreating {Names(deleted)} takes two updates: "
-            + "(1) remove it from the stack, its users keeping its name and ARN as written values, (2) apply the template again, which adds it back.");
+            + $"(1) remove {it} from the stack, {its} users keeping {its} names and ARNs as written values, (2) apply the template again, which adds {it} back.");
         var plan = await runner.PlanAsync(options, stepOne, parameters, create: false, "ProvisionInfra drift repair, step 1 of 2", cancellationToken);
         var expected = deleted.Select(d => d.LogicalId).Order(StringComparer.Ordinal);
         var removes = plan.Changes.Select(c => c.ResourceChange).Where(r => r?.Action == "Remove").Select(r => r!.LogicalResourceId ?? "?").Order(StringComparer.Ordinal);
@@ -212,7 +213,7 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
 
         runner.Print(plan);
         await runner.ExecuteAsync(plan, options, cancellationToken);
-        log.Information($"Step 1 of 2 done: {Names(deleted)} removed from stack {name}. Step 2: applying the template, which adds it back.");
+        log.Information($"Step 1 of 2 done: {Names(deleted)} removed from stack {name}. Step 2: applying the template, which adds {it} back.");
     }
 
     private static string Names(IReadOnlyList<DeletedResource> resources) =>
