@@ -1,5 +1,6 @@
 using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
+using Deploy.Aws.Iam;
 using Deploy.Aws.Logs;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Images;
@@ -57,7 +58,7 @@ internal sealed partial class Build
         {
             var platform = run.Platform = await PlatformOutputsAsync(ct);
             var session = await AwsSessionAsync();
-            var rollback = new FargateRollback(new EcsClient(session), new LogsClient(session), Log);
+            var rollback = new FargateRollback(new EcsClient(session), new IamClient(session), new LogsClient(session), Log);
             var options = new RollbackOptions
             {
                 Cluster = platform.ClusterName,

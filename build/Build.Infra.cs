@@ -44,7 +44,7 @@ internal sealed partial class Build
     [Parameter("How long ProvisionInfra/DestroyInfra wait for an operation already running on the stack")]
     readonly TimeSpan InProgressTimeout = TimeSpan.FromMinutes(30);
 
-    [Parameter("DestroyInfra on a DELETE_FAILED stack: delete it but keep what could not be deleted (repository with images, bucket with objects)")]
+    [Parameter("DestroyInfra: delete the stack but keep what CloudFormation cannot delete (repository with images, bucket with objects) instead of stopping")]
     readonly bool RetainFailed;
 
     /// <summary>Set by ProvisionInfra when it ran in this build; read through <see cref="PlatformOutputsAsync"/>.</summary>
@@ -102,6 +102,7 @@ internal sealed partial class Build
             Note(result.Outcome switch
             {
                 StackDeployOutcome.Unchanged => "unchanged",
+                _ when result.Repaired.Count > 0 => $"recreated {string.Join(", ", result.Repaired.Select(r => r.LogicalId))} (deleted outside CloudFormation)",
                 StackDeployOutcome.Planned => "plan only: " + ChangePlanTable.Summary(result.Changes),
                 StackDeployOutcome.Created => $"created {result.Changes.Count} resources",
                 _ => $"updated {result.Changes.Count} resources",
@@ -113,10 +114,10 @@ internal sealed partial class Build
         });
 
     Target DestroyInfra => _ => _
-        .Description("Deletes the platform stack, streaming its events (a repository with images or a bucket with objects stops it; see README)")
+        .Description("Deletes the platform stack and DeployFargate's service, after checking nothing stops it half way (see README)")
         .Executes(async ct =>
         {
-            var destroyer = new StackDestroyer(await CloudFormationAsync(), Log);
+            var destroyer = StackDestroyer.For(await AwsSessionAsync(), Log);
             var deleted = await destroyer.DestroyAsync(new StackDestroyOptions { StackName = StackName, RetainFailed = RetainFailed, Timeout = InProgressTimeout }, ct);
             Note(deleted ? "deleted" : "no stack");
         });

@@ -27,7 +27,19 @@ public sealed class CommandLineTests
         Assert.Equal(new LocalCloudOptions { Port = 0, StateDirectory = "/tmp/x", AccountId = "123456789012", Region = "eu-west-1", AccessKeyId = "k", SecretAccessKey = "s" }, options);
     }
 
+    [Fact]
+    public void Slow_resources_names_the_types_CloudFormation_provisions_slowly_and_for_how_many_seconds()
+    {
+        Assert.True(CommandLine.TryParse(["--slow-resources", "AWS::Logs::LogGroup=5, AWS::ECS::Cluster=0.5"], out var options, out _));
+
+        Assert.Equal(TimeSpan.FromSeconds(5), options.ProvisioningDelays["AWS::Logs::LogGroup"]);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), options.ProvisioningDelays["AWS::ECS::Cluster"]);
+        Assert.Empty(new LocalCloudOptions { StateDirectory = "/tmp/x" }.ProvisioningDelays);
+    }
+
     [Theory]
+    [InlineData("--slow-resources", "AWS::Logs::LogGroup")]
+    [InlineData("--slow-resources", "AWS::Logs::LogGroup=soon")]
     [InlineData("--bogus", "1")]
     [InlineData("--port", "70000")]
     [InlineData("--port", "x")]

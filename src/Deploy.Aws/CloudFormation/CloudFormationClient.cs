@@ -215,6 +215,15 @@ public sealed class CloudFormationClient(AwsSession session)
             ChangeSet(request.ChangeSetName, request.StackName),
             cancellationToken);
 
+    /// <summary>One page of the stack's change sets (those not yet executed or deleted).</summary>
+    public async Task<ListChangeSetsResponse> ListChangeSetsAsync(string stackName, string? nextToken = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stackName);
+        var form = new QueryRequest().Add("StackName", stackName).Add("NextToken", nextToken);
+        var result = await Call("ListChangeSets", form, Stack(stackName), cancellationToken).ConfigureAwait(false);
+        return new ListChangeSetsResponse(result.Members("Summaries").Select(CloudFormationXml.ReadChangeSetSummary).ToList(), result.Text("NextToken"));
+    }
+
     public async Task<GetTemplateResponse> GetTemplateAsync(GetTemplateRequest request, CancellationToken cancellationToken = default)
     {
         var form = QueryRequest.For(request)
@@ -235,6 +244,47 @@ public sealed class CloudFormationClient(AwsSession session)
         var result = await Call("ValidateTemplate", form, request.TemplateUrl is null ? "the template" : $"template {request.TemplateUrl}", cancellationToken)
             .ConfigureAwait(false);
         return CloudFormationXml.ReadValidation(result);
+    }
+
+    /// <summary>Starts a drift detection of the stack (or of some of its resources); poll it with <see cref="DescribeStackDriftDetectionStatusAsync"/>.</summary>
+    public async Task<DetectStackDriftResponse> DetectStackDriftAsync(DetectStackDriftRequest request, CancellationToken cancellationToken = default)
+    {
+        var form = QueryRequest.For(request)
+            .Add("StackName", request.StackName)
+            .AddList("LogicalResourceIds", request.LogicalResourceIds);
+        var result = await Call("DetectStackDrift", form, Stack(request.StackName), cancellationToken).ConfigureAwait(false);
+        return new DetectStackDriftResponse(result.Text("StackDriftDetectionId"));
+    }
+
+    public async Task<DescribeStackDriftDetectionStatusResponse> DescribeStackDriftDetectionStatusAsync(string stackDriftDetectionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(stackDriftDetectionId);
+        var form = new QueryRequest().Add("StackDriftDetectionId", stackDriftDetectionId);
+        var result = await Call("DescribeStackDriftDetectionStatus", form, $"drift detection '{stackDriftDetectionId}'", cancellationToken).ConfigureAwait(false);
+        return CloudFormationXml.ReadDriftDetection(result);
+    }
+
+    /// <summary>One page of the drift results of the stack's last detection.</summary>
+    public async Task<DescribeStackResourceDriftsResponse> DescribeStackResourceDriftsAsync(DescribeStackResourceDriftsRequest request, CancellationToken cancellationToken = default)
+    {
+        var form = QueryRequest.For(request)
+            .Add("StackName", request.StackName)
+            .AddList("StackResourceDriftStatusFilters", request.StackResourceDriftStatusFilters)
+            .Add("NextToken", request.NextToken)
+            .Add("MaxResults", request.MaxResults);
+        var result = await Call("DescribeStackResourceDrifts", form, Stack(request.StackName), cancellationToken).ConfigureAwait(false);
+        return new DescribeStackResourceDriftsResponse(result.Members("StackResourceDrifts").Select(CloudFormationXml.ReadResourceDrift).ToList(), result.Text("NextToken"));
+    }
+
+    /// <summary>All drift results matching <paramref name="request"/>, across pages.</summary>
+    public IAsyncEnumerable<StackResourceDrift> DescribeAllStackResourceDriftsAsync(DescribeStackResourceDriftsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return AwsPagination.PaginateAsync(
+            (token, ct) => DescribeStackResourceDriftsAsync(request with { NextToken = token }, ct),
+            page => page.StackResourceDrifts,
+            page => page.NextToken,
+            cancellationToken);
     }
 
     private static void WriteParameter(QueryRequest form, string prefix, StackParameter parameter) => form

@@ -80,6 +80,50 @@ internal static class CloudFormationXml
         ModuleInfo = ReadModule(x),
     };
 
+    public static StackResourceDrift ReadResourceDrift(XElement x) => new()
+    {
+        StackId = x.Text("StackId"),
+        LogicalResourceId = x.Text("LogicalResourceId"),
+        PhysicalResourceId = x.Text("PhysicalResourceId"),
+        PhysicalResourceIdContext = x.List("PhysicalResourceIdContext", p => new PhysicalResourceIdContextKeyValuePair(p.Text("Key"), p.Text("Value"))),
+        ResourceType = x.Text("ResourceType"),
+        ExpectedProperties = x.Text("ExpectedProperties"),
+        ActualProperties = x.Text("ActualProperties"),
+        PropertyDifferences = x.List("PropertyDifferences", p => new PropertyDifference(p.Text("PropertyPath"), p.Text("ExpectedValue"), p.Text("ActualValue"), p.Text("DifferenceType"))),
+        StackResourceDriftStatus = x.Text("StackResourceDriftStatus"),
+        Timestamp = x.Timestamp("Timestamp"),
+        ModuleInfo = ReadModule(x),
+        DriftStatusReason = x.Text("DriftStatusReason"),
+    };
+
+    public static ChangeSetSummary ReadChangeSetSummary(XElement x) => new()
+    {
+        StackId = x.Text("StackId"),
+        StackName = x.Text("StackName"),
+        ChangeSetId = x.Text("ChangeSetId"),
+        ChangeSetName = x.Text("ChangeSetName"),
+        ExecutionStatus = x.Text("ExecutionStatus"),
+        Status = x.Text("Status"),
+        StatusReason = x.Text("StatusReason"),
+        CreationTime = x.Timestamp("CreationTime"),
+        Description = x.Text("Description"),
+        IncludeNestedStacks = x.Bool("IncludeNestedStacks"),
+        ParentChangeSetId = x.Text("ParentChangeSetId"),
+        RootChangeSetId = x.Text("RootChangeSetId"),
+        ImportExistingResources = x.Bool("ImportExistingResources"),
+    };
+
+    public static DescribeStackDriftDetectionStatusResponse ReadDriftDetection(XElement x) => new()
+    {
+        StackId = x.Text("StackId"),
+        StackDriftDetectionId = x.Text("StackDriftDetectionId"),
+        StackDriftStatus = x.Text("StackDriftStatus"),
+        DetectionStatus = x.Text("DetectionStatus"),
+        DetectionStatusReason = x.Text("DetectionStatusReason"),
+        DriftedStackResourceCount = x.Int("DriftedStackResourceCount"),
+        Timestamp = x.Timestamp("Timestamp"),
+    };
+
     public static DescribeChangeSetResponse ReadChangeSet(XElement x) => new()
     {
         ChangeSetName = x.Text("ChangeSetName"),

@@ -79,6 +79,18 @@ public sealed class EcrClient(AwsSession session)
             page => page.NextToken,
             cancellationToken);
 
+    /// <summary>One page of image ids (one per tag; an untagged image by its digest alone).</summary>
+    public Task<ListImagesResponse> ListImagesAsync(ListImagesRequest request, CancellationToken cancellationToken = default) =>
+        calls.CallAsync<ListImagesRequest, ListImagesResponse>("ListImages", request, Repo(request?.RepositoryName), cancellationToken);
+
+    /// <summary>Every image id of a repository matching <paramref name="request"/>, across pages.</summary>
+    public IAsyncEnumerable<ImageIdentifier> ListAllImagesAsync(ListImagesRequest request, CancellationToken cancellationToken = default) =>
+        AwsPagination.PaginateAsync(
+            (token, ct) => ListImagesAsync(request with { NextToken = token }, ct),
+            page => page.ImageIds,
+            page => page.NextToken,
+            cancellationToken);
+
     public Task<BatchGetImageResponse> BatchGetImageAsync(BatchGetImageRequest request, CancellationToken cancellationToken = default) =>
         calls.CallAsync<BatchGetImageRequest, BatchGetImageResponse>("BatchGetImage", request, Images(request?.RepositoryName, request?.ImageIds), cancellationToken);
 

@@ -129,6 +129,24 @@ public sealed record DescribeImagesRequest
     public DescribeImagesFilter? Filter { get; init; }
 }
 
+public sealed record ListImagesRequest
+{
+    public string? RegistryId { get; init; }
+
+    public required string RepositoryName { get; init; }
+
+    public string? NextToken { get; init; }
+
+    public int? MaxResults { get; init; }
+
+    public ListImagesFilter? Filter { get; init; }
+}
+
+/// <summary><c>tagStatus</c>: <c>TAGGED</c>, <c>UNTAGGED</c> or <c>ANY</c>; <c>imageStatus</c>: <c>ACTIVE</c> (default), <c>ARCHIVED</c>, <c>ACTIVATING</c>.</summary>
+public sealed record ListImagesFilter(string? TagStatus = null, string? ImageStatus = null);
+
+public sealed record ListImagesResponse(IReadOnlyList<ImageIdentifier>? ImageIds, string? NextToken);
+
 public sealed record ImageScanStatus(string? Status, string? Description);
 
 public sealed record ImageScanFindingsSummary

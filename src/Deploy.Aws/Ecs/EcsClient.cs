@@ -63,6 +63,18 @@ public sealed class EcsClient(AwsSession session)
         calls.CallAsync<DeleteServiceRequest, DeleteServiceResponse>(
             "DeleteService", request, Service(request?.Service, request?.Cluster), cancellationToken);
 
+    /// <summary>One page of the service ARNs of a cluster.</summary>
+    public Task<ListServicesResponse> ListServicesAsync(ListServicesRequest request, CancellationToken cancellationToken = default) =>
+        calls.CallAsync<ListServicesRequest, ListServicesResponse>("ListServices", request, Cluster(request?.Cluster), cancellationToken);
+
+    /// <summary>Every service ARN of a cluster, across pages.</summary>
+    public IAsyncEnumerable<string> ListAllServicesAsync(ListServicesRequest request, CancellationToken cancellationToken = default) =>
+        AwsPagination.PaginateAsync(
+            (token, ct) => ListServicesAsync(request with { NextToken = token }, ct),
+            page => page.ServiceArns,
+            page => page.NextToken,
+            cancellationToken);
+
     public Task<ListTasksResponse> ListTasksAsync(ListTasksRequest request, CancellationToken cancellationToken = default) =>
         calls.CallAsync<ListTasksRequest, ListTasksResponse>(
             "ListTasks",

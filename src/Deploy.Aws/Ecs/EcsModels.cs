@@ -343,6 +343,23 @@ public sealed record DeleteServiceRequest
 
 public sealed record DeleteServiceResponse(EcsService? Service);
 
+public sealed record ListServicesRequest
+{
+    public string? Cluster { get; init; }
+
+    public string? NextToken { get; init; }
+
+    public int? MaxResults { get; init; }
+
+    public string? LaunchType { get; init; }
+
+    public string? SchedulingStrategy { get; init; }
+
+    public string? ResourceManagementType { get; init; }
+}
+
+public sealed record ListServicesResponse(IReadOnlyList<string>? ServiceArns, string? NextToken);
+
 public sealed record ListTasksRequest
 {
     public string? Cluster { get; init; }

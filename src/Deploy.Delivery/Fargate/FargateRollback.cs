@@ -1,6 +1,7 @@
 using System.Globalization;
 using Deploy.Aws;
 using Deploy.Aws.Ecs;
+using Deploy.Aws.Iam;
 using Deploy.Aws.Logs;
 using Deploy.Engine;
 
@@ -8,10 +9,12 @@ namespace Deploy.Delivery.Fargate;
 
 /// <summary>
 /// Rollback: redeploys the previous ACTIVE revision of the family (the highest one below the service's current revision)
-/// and waits for it exactly like a deploy.
+/// and waits for it exactly like a deploy. A revision whose IAM roles no longer exist (registered before the platform was
+/// destroyed and provisioned again) is refused before the service is touched (<see cref="RevisionRoles"/>).
 /// </summary>
 public sealed class FargateRollback(
     EcsClient ecs,
+    IamClient iam,
     LogsClient logs,
     IBuildLog log,
     TimeProvider? clock = null,
@@ -80,6 +83,23 @@ public sealed class FargateRollback(
         var previous = (await ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = previousArn }, cancellationToken)).TaskDefinition
             ?? throw new DeployException($"DescribeTaskDefinition returned nothing for {previousArn}.");
         var revision = RolloutDecision.Revision(previousArn);
+
+        // Before anything changes: a revision whose roles are gone would be accepted by ECS and fail in its tasks.
+        var missing = await new RevisionRoles(iam, log).MissingAsync(previous, cancellationToken);
+        if (missing.Count > 0)
+        {
+            var image = previous.ContainerDefinitions is { Count: > 0 } containers ? containers[0].Image : null;
+            var refusal = $"Cannot roll back to {revision}: its {string.Join(" and ", missing.Select(m => $"{m.Use} {m.Arn}"))} no longer "
+                + $"exist{(missing.Count == 1 ? "s" : "")} (the platform was destroyed and provisioned again since that revision was registered), so its tasks "
+                + "could not start. Deploy that version again instead, which registers it with the current roles: "
+                + $"./build.sh DeployFargate --deploy-image {image ?? "<its image>"}. Nothing was changed.";
+            if (!options.DryRun)
+            {
+                throw new DeployException(refusal);
+            }
+
+            log.Warning(refusal);
+        }
 
         if (options.DryRun)
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Deploy.Delivery.Files;
 
 namespace Deploy.Delivery.Images;
 
@@ -19,8 +20,7 @@ public sealed record BuiltImage(string Image, string Id, IReadOnlyList<string> T
 
     public async Task WriteAsync(string path, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json) + "\n", cancellationToken);
+        await AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json) + "\n", cancellationToken);
     }
 
     public static async Task<BuiltImage> ReadAsync(string path, CancellationToken cancellationToken = default) =>

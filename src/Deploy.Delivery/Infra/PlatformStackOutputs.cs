@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Deploy.Aws.CloudFormation;
+using Deploy.Delivery.Files;
 using Deploy.Engine;
 
 namespace Deploy.Delivery.Infra;
@@ -55,8 +55,6 @@ public static class PlatformStackOutputs
             json[key] = value;
         }
 
-        var full = Path.GetFullPath(path);
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllText(full, CloudFormationJson.Indented(json), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
+        AtomicFile.WriteAllText(path, CloudFormationJson.Indented(json));
     }
 }

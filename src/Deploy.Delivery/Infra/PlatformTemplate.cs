@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Deploy.Delivery.Files;
 using static Deploy.Delivery.Infra.CloudFormationJson;
 
 namespace Deploy.Delivery.Infra;
@@ -79,20 +80,24 @@ public static class PlatformTemplate
     public static string Render(PlatformSettings settings) => Indented(Build(settings));
 
     /// <summary>Writes the template to <paramref name="path"/> (UTF-8, no BOM); returns false when the file already held these bytes.</summary>
-    public static bool Write(PlatformSettings settings, string path)
+    public static bool Write(PlatformSettings settings, string path) => WriteText(Render(settings), path);
+
+    /// <summary>
+    /// Writes a rendered template (what ProvisionInfra does with artifacts/infra/template.json): whole or not at all, so a
+    /// run reading it never sees another run's half-written file; returns false when the file already held these bytes.
+    /// </summary>
+    public static bool WriteText(string template, string path)
     {
+        ArgumentNullException.ThrowIfNull(template);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(Render(settings));
+        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(template);
         var full = Path.GetFullPath(path);
         if (File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(bytes))
         {
             return false;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        var temporary = full + ".tmp";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, full, overwrite: true);
+        AtomicFile.WriteAllBytes(full, bytes);
         return true;
     }
 

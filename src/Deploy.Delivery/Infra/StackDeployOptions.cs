@@ -28,6 +28,9 @@ public sealed record StackDeployOptions
     /// <summary>How long applying the change set (and rolling back) may take before the build gives up waiting.</summary>
     public TimeSpan ApplyTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
+    /// <summary>How long the drift detection of an unchanged stack may take before it is skipped (it never fails the run).</summary>
+    public TimeSpan DriftTimeout { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>The longest pause between two polls (polling starts at 100 ms and doubles up to this).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -60,4 +63,7 @@ public sealed record StackDeployResult(StackDeployOutcome Outcome, IReadOnlyList
     /// <summary>The outputs, typed for PushEcr, DeployFargate and Mirror.</summary>
     /// <exception cref="PlatformOutputsException">An output is missing or malformed.</exception>
     public PlatformOutputs Platform => PlatformOutputs.Parse(Outputs);
+
+    /// <summary>Resources that drift detection found deleted outside CloudFormation and this run recreated.</summary>
+    public IReadOnlyList<DeletedResource> Repaired { get; init; } = [];
 }

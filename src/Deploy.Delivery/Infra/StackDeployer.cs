@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json.Nodes;
 using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
@@ -10,19 +8,15 @@ namespace Deploy.Delivery.Infra;
 /// <summary>
 /// Applies the platform template through a change set: render and write the template, settle the stack (wait for a running
 /// operation, replace a stack left ROLLBACK_COMPLETE by a failed first create), create the change set, print its plan, and
-/// unless it is empty or only a plan, execute it while streaming the stack's events until it settles.
+/// unless it is empty or only a plan, execute it while streaming the stack's events until it settles. A change set that
+/// another run made stale is deleted and the plan made again against the new state (the plan printed last is the one
+/// applied). An empty plan is checked once for drift: resources deleted outside CloudFormation are recreated (two updates,
+/// see <see cref="DriftRepairTemplate"/>), hand edits are reported.
 /// </summary>
 public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkLookup network, IBuildLog log, TimeProvider? clock = null)
 {
-    /// <summary>Stack statuses from which neither an update nor a new create can start; each with what to do.</summary>
-    private static readonly Dictionary<string, string> Stuck = new(StringComparer.Ordinal)
-    {
-        ["ROLLBACK_FAILED"] = "its failed create could not be rolled back; run DestroyInfra (it reports what it cannot delete), then ProvisionInfra",
-        ["DELETE_FAILED"] = "an earlier delete failed; run DestroyInfra again (see its output for resources that still hold data)",
-        ["UPDATE_ROLLBACK_FAILED"] = "an update's rollback failed; fix the cause named in its events, then continue the rollback "
-            + "(aws cloudformation continue-update-rollback --stack-name <name>) and run ProvisionInfra again",
-        ["IMPORT_ROLLBACK_FAILED"] = "an import's rollback failed; continue the rollback in the console, then run ProvisionInfra again",
-    };
+    /// <summary>How many times a run plans again after its change set went stale before it gives up.</summary>
+    internal const int MaxPlans = 4;
 
     private readonly TimeProvider clock = clock ?? TimeProvider.System;
 
@@ -46,84 +40,86 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
         var template = options.RenderTemplate(settings);
         WriteTemplate(template, options.TemplatePath);
         var watcher = new StackWatcher(cloudFormation, log, clock, options.PollInterval);
-        var name = options.StackName;
-
-        var stack = await SettleAsync(watcher, options, cancellationToken);
-        var create = stack is null || stack.StackStatus == "REVIEW_IN_PROGRESS";
+        var settler = new StackSettler(cloudFormation, watcher, log);
+        var runner = new ChangeSetRunner(cloudFormation, watcher, log, clock);
         var parameters = await ParametersAsync(settings, cancellationToken);
-        var changeSetName = "deploy-" + clock.GetUtcNow().ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture);
-
-        log.Information($"Planning {(create ? "the creation of" : "an update of")} stack {name} (change set {changeSetName})");
-        var created = await cloudFormation.CreateChangeSetAsync(
-            new CreateChangeSetRequest
-            {
-                StackName = name,
-                ChangeSetName = changeSetName,
-                ChangeSetType = create ? "CREATE" : "UPDATE",
-                TemplateBody = template,
-                Parameters = parameters,
-                Capabilities = CapabilitiesFor(template),
-                Description = "ProvisionInfra",
-            },
-            cancellationToken);
-        var stackId = created.StackId ?? stack?.StackId ?? name;
-        var changeSet = await WaitForChangeSetAsync(changeSetName, name, options, cancellationToken);
-
-        if (changeSet.Status == "FAILED")
+        var name = options.StackName;
+        var driftChecked = false;
+        IReadOnlyList<DeletedResource> repaired = [];
+        string? lastStale = null;
+        for (var attempt = 1; attempt <= MaxPlans; attempt++)
         {
-            await DiscardAsync(changeSetName, name, create, cancellationToken);
-            if (IsEmpty(changeSet.StatusReason))
+            var stack = await settler.SettleAsync(options, cancellationToken);
+            var create = stack is null || stack.StackStatus == "REVIEW_IN_PROGRESS";
+            try
             {
-                log.Information($"Stack {name} is unchanged: the template and parameters match what is deployed (empty change set deleted).");
-                var outputs = stack is null ? new Dictionary<string, string>() : PlatformStackOutputs.OutputsOf(stack);
-                Record(outputs, options.OutputsPath);
-                return new StackDeployResult(StackDeployOutcome.Unchanged, [], outputs);
+                var plan = await runner.PlanAsync(options, template, parameters, create, "ProvisionInfra", cancellationToken);
+                if (plan.Status == "FAILED")
+                {
+                    await runner.DiscardAsync(plan, cancellationToken);
+                    if (!plan.IsEmpty)
+                    {
+                        throw new BuildFailedException($"CloudFormation could not plan the change of stack {name}: {plan.StatusReason ?? "no reason given"}");
+                    }
+
+                    log.Information($"Stack {name} is unchanged: the template and parameters match what is deployed (empty change set deleted).");
+                    var outputs = stack is null ? new Dictionary<string, string>() : PlatformStackOutputs.OutputsOf(stack);
+                    if (!driftChecked && stack is not null)
+                    {
+                        driftChecked = true;
+                        var deleted = await CheckDriftAsync(options, cancellationToken);
+                        if (deleted.Count > 0 && options.PlanOnly)
+                        {
+                            log.Information($"Plan only: ProvisionInfra would recreate {Names(deleted)} (two updates: remove from the stack, then add back); nothing was changed.");
+                            return new StackDeployResult(StackDeployOutcome.Planned, [], outputs);
+                        }
+
+                        if (deleted.Count > 0)
+                        {
+                            try
+                            {
+                                await RemoveDeletedAsync(runner, options, template, parameters, deleted, outputs, cancellationToken);
+                            }
+                            catch (StaleChangeSetException)
+                            {
+                                driftChecked = false; // another run changed the stack first: check again against its result
+                                throw;
+                            }
+
+                            repaired = deleted;
+                            continue;
+                        }
+                    }
+
+                    Record(outputs, options.OutputsPath);
+                    return new StackDeployResult(StackDeployOutcome.Unchanged, [], outputs);
+                }
+
+                runner.Print(plan);
+                if (options.PlanOnly)
+                {
+                    await runner.DiscardAsync(plan, cancellationToken);
+                    log.Information($"Plan only: change set deleted{(create ? " (and the empty stack it had reserved)" : "")}; nothing was changed.");
+                    var outputs = stack is null ? new Dictionary<string, string>() : PlatformStackOutputs.OutputsOf(stack);
+                    return new StackDeployResult(StackDeployOutcome.Planned, plan.Changes, outputs);
+                }
+
+                var final = await runner.ExecuteAsync(plan, options, cancellationToken);
+                var result = PlatformStackOutputs.OutputsOf(final);
+                Record(result, options.OutputsPath);
+                log.Information($"Stack {name} is {final.StackStatus}: {ChangePlanTable.Summary(plan.Changes)} applied"
+                    + (repaired.Count > 0 ? $" (recreated {Names(repaired)}, which had been deleted outside CloudFormation)." : "."));
+                return new StackDeployResult(create ? StackDeployOutcome.Created : StackDeployOutcome.Updated, plan.Changes, result) { Repaired = repaired };
             }
-
-            throw new BuildFailedException($"CloudFormation could not plan the change of stack {name}: {changeSet.StatusReason ?? "no reason given"}");
+            catch (StaleChangeSetException stale)
+            {
+                lastStale = stale.Message;
+                log.Information(stale.Message);
+            }
         }
 
-        var changes = await cloudFormation
-            .DescribeAllChangesAsync(new DescribeChangeSetRequest { ChangeSetName = changeSetName, StackName = name }, cancellationToken)
-            .ToListAsync(cancellationToken);
-        log.Information($"Plan for stack {name}: {ChangePlanTable.Summary(changes)}");
-        foreach (var line in ChangePlanTable.Format(changes))
-        {
-            log.Information("  " + line);
-        }
-
-        if (options.PlanOnly)
-        {
-            await DiscardAsync(changeSetName, name, create, cancellationToken);
-            log.Information($"Plan only: change set deleted{(create ? " (and the empty stack it had reserved)" : "")}; nothing was changed.");
-            var outputs = stack is null ? new Dictionary<string, string>() : PlatformStackOutputs.OutputsOf(stack);
-            return new StackDeployResult(StackDeployOutcome.Planned, changes, outputs);
-        }
-
-        var events = await watcher.StartStreamAsync(stackId, cancellationToken);
-        log.Information($"Applying: {(create ? "creating" : "updating")} stack {name}");
-        await cloudFormation.ExecuteChangeSetAsync(new ExecuteChangeSetRequest { ChangeSetName = changeSetName, StackName = name }, cancellationToken);
-        using var interrupted = cancellationToken.Register(() => log.Warning(
-            $"Interrupted: CloudFormation keeps {(create ? "creating" : "updating")} stack {name}; the next ProvisionInfra waits for it to finish."));
-        var final = await watcher.FollowAsync(
-            stackId,
-            events,
-            options.ApplyTimeout,
-            changes.Count,
-            status => $"Stack {name} is still {status} after {StackWatcher.Duration(options.ApplyTimeout)}; CloudFormation keeps working on it. "
-                + "Run ProvisionInfra again to wait for it, or look at the stack's events in the console.",
-            justStarted: true,
-            cancellationToken);
-
-        if (final is null || !StackStatuses.IsSuccess(final.StackStatus))
-        {
-            throw new BuildFailedException(FailureMessage(name, create, final, events.Shown));
-        }
-
-        var result = PlatformStackOutputs.OutputsOf(final);
-        Record(result, options.OutputsPath);
-        log.Information($"Stack {name} is {final.StackStatus}: {ChangePlanTable.Summary(changes)} applied.");
-        return new StackDeployResult(create ? StackDeployOutcome.Created : StackDeployOutcome.Updated, changes, result);
+        throw new BuildFailedException($"Stack {name} kept changing under this run: {MaxPlans} plans in a row went stale because other operations changed it "
+            + $"(last: {lastStale}). This run changed nothing; run ProvisionInfra again once the other runs are done.");
     }
 
     /// <summary>CAPABILITY_IAM when the template declares IAM resources, CAPABILITY_NAMED_IAM when one of them has a fixed name.</summary>
@@ -167,6 +163,71 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
         return $"{(create ? "Creating" : "Updating")} stack {name} failed ({status}): {cause}. Outcome: {outcome}.";
     }
 
+    /// <summary>One drift detection; returns the resources deleted outside CloudFormation (modified ones are only reported).</summary>
+    private async Task<IReadOnlyList<DeletedResource>> CheckDriftAsync(StackDeployOptions options, CancellationToken cancellationToken)
+    {
+        var report = await new StackDriftCheck(cloudFormation, log, clock).CheckAsync(options.StackName, options.DriftTimeout, options.PollInterval, cancellationToken);
+        return report?.DeletedResources ?? [];
+    }
+
+    /// <summary>
+    /// The first update of a repair: the template without the deleted resources, their values written in where others use
+    /// them. Its change set must remove exactly those resources and touch nothing else; otherwise nothing is applied.
+    /// </summary>
+    private async Task RemoveDeletedAsync(
+        ChangeSetRunner runner,
+        StackDeployOptions options,
+        string template,
+        IReadOnlyList<StackParameter> parameters,
+        IReadOnlyList<DeletedResource> deleted,
+        IReadOnlyDictionary<string, string> outputs,
+        CancellationToken cancellationToken)
+    {
+        var name = options.StackName;
+        string stepOne;
+        try
+        {
+            stepOne = CloudFormationJson.Indented(DriftRepairTemplate.StepOne(JsonNode.Parse(template)!.AsObject(), deleted, outputs));
+        }
+        catch (DriftRepairException e)
+        {
+            throw new BuildFailedException($"Stack {name}: {Names(deleted)} was deleted outside CloudFormation and ProvisionInfra cannot recreate it in place ({e.Message}). "
+                + $"Nothing was changed. Repair: {RepairCommand(deleted)}.", e);
+        }
+
+        var (it, its) = deleted.Count == 1 ? ("it", "its") : ("them", "their");
+        log.Information($"Repairing stack {name}: CloudFormation only creates a resource that is added to the stack, so recreating {Names(deleted)} takes two updates: "
+            + $"(1) remove {it} from the stack, {its} users keeping {its} names and ARNs as written values, (2) apply the template again, which adds {it} back.");
+        var plan = await runner.PlanAsync(options, stepOne, parameters, create: false, "ProvisionInfra drift repair, step 1 of 2", cancellationToken);
+        var expected = deleted.Select(d => d.LogicalId).Order(StringComparer.Ordinal);
+        var removes = plan.Changes.Select(c => c.ResourceChange).Where(r => r?.Action == "Remove").Select(r => r!.LogicalResourceId ?? "?").Order(StringComparer.Ordinal);
+        if (plan.Status != "CREATE_COMPLETE" || plan.Changes.Count != deleted.Count || !expected.SequenceEqual(removes, StringComparer.Ordinal))
+        {
+            await runner.DiscardAsync(plan, cancellationToken);
+            var others = plan.Changes.Select(c => c.ResourceChange).Where(r => r is not null && !deleted.Any(d => d.LogicalId == r.LogicalResourceId))
+                .Select(r => $"{r!.Action} {r.LogicalResourceId}");
+            throw new BuildFailedException($"Stack {name}: removing {Names(deleted)} from the stack would also change [{string.Join(", ", others)}]"
+                + $"{(plan.StatusReason is null ? "" : $" ({plan.StatusReason})")}, so ProvisionInfra does not repair it automatically; nothing was changed. "
+                + $"Repair: {RepairCommand(deleted)}.");
+        }
+
+        runner.Print(plan);
+        await runner.ExecuteAsync(plan, options, cancellationToken);
+        log.Information($"Step 1 of 2 done: {Names(deleted)} removed from stack {name}. Step 2: applying the template, which adds {it} back.");
+    }
+
+    private static string Names(IReadOnlyList<DeletedResource> resources) =>
+        string.Join(", ", resources.Select(r => $"{r.LogicalId} ({r.ResourceType} {r.PhysicalId})"));
+
+    /// <summary>What recreates a deleted resource by hand under its name, so the stack finds it again.</summary>
+    private static string RepairCommand(IReadOnlyList<DeletedResource> deleted) => string.Join("; ", deleted.Select(d => d.ResourceType switch
+    {
+        "AWS::ECR::Repository" => $"aws ecr create-repository --repository-name {d.PhysicalId} --image-scanning-configuration scanOnPush=true",
+        "AWS::ECS::Cluster" => $"aws ecs create-cluster --cluster-name {d.PhysicalId}",
+        "AWS::Logs::LogGroup" => $"aws logs create-log-group --log-group-name {d.PhysicalId}",
+        _ => $"{d.LogicalId} cannot be recreated under the same id; run DestroyInfra, then ProvisionInfra",
+    }));
+
     private static PlatformSettings Valid(PlatformSettings settings)
     {
         try
@@ -181,71 +242,15 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
 
     private void WriteTemplate(string template, string path)
     {
-        var bytes = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetBytes(template);
         var full = Path.GetFullPath(path);
-        if (File.Exists(full) && File.ReadAllBytes(full).AsSpan().SequenceEqual(bytes))
+        if (PlatformTemplate.WriteText(template, full))
+        {
+            log.Information($"Wrote the template to {full}");
+        }
+        else
         {
             log.Debug($"Template {full} unchanged");
-            return;
         }
-
-        Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-        File.WriteAllBytes(full, bytes);
-        log.Information($"Wrote the template to {full}");
-    }
-
-    /// <summary>Waits for a running operation, replaces a stack its failed first create left behind; returns the stack to change, if any.</summary>
-    private async Task<StackDescription?> SettleAsync(StackWatcher watcher, StackDeployOptions options, CancellationToken cancellationToken)
-    {
-        var name = options.StackName;
-        var stack = await cloudFormation.FindStackAsync(name, cancellationToken);
-        if (stack is not null && stack.StackStatus != "REVIEW_IN_PROGRESS" && StackStatuses.IsInProgress(stack.StackStatus))
-        {
-            log.Information($"Stack {name} is {stack.StackStatus}: another run is changing it, or one was interrupted (Ctrl-C does not stop CloudFormation). "
-                + $"Waiting up to {StackWatcher.Duration(options.InProgressTimeout)} for it to finish.");
-            var events = await watcher.StartStreamAsync(stack.StackId ?? name, cancellationToken);
-            stack = await watcher.FollowAsync(
-                stack.StackId ?? name,
-                events,
-                options.InProgressTimeout,
-                0,
-                status => $"Stack {name} is still {status} after waiting {StackWatcher.Duration(options.InProgressTimeout)}; "
-                    + "nothing was changed. Run ProvisionInfra again once it has finished (--in-progress-timeout waits longer).",
-                justStarted: false,
-                cancellationToken);
-            stack = stack?.StackStatus == "DELETE_COMPLETE" ? null : stack;
-            log.Information($"Stack {name} settled: {stack?.StackStatus ?? "deleted"}");
-        }
-
-        if (stack?.StackStatus == "ROLLBACK_COMPLETE")
-        {
-            log.Information($"Stack {name} is ROLLBACK_COMPLETE: its first create failed ({stack.StackStatusReason ?? "see its events"}) and was rolled back, "
-                + "so it holds no resources and CloudFormation cannot update it. Deleting it, then creating it again.");
-            var id = stack.StackId ?? name;
-            var events = await watcher.StartStreamAsync(id, cancellationToken);
-            await cloudFormation.DeleteStackAsync(new DeleteStackRequest { StackName = id }, cancellationToken);
-            var deleted = await watcher.FollowAsync(
-                id,
-                events,
-                options.InProgressTimeout,
-                0,
-                status => $"Deleting the rolled-back stack {name} is still {status} after {StackWatcher.Duration(options.InProgressTimeout)}.",
-                justStarted: true,
-                cancellationToken);
-            if (deleted is not null && deleted.StackStatus != "DELETE_COMPLETE")
-            {
-                throw new BuildFailedException($"Could not delete the rolled-back stack {name}: it is {deleted.StackStatus} ({deleted.StackStatusReason}). Run DestroyInfra.");
-            }
-
-            return null;
-        }
-
-        if (stack?.StackStatus is { } status && Stuck.TryGetValue(status, out var advice))
-        {
-            throw new BuildFailedException($"Stack {name} is {status} and cannot be changed: {advice}.");
-        }
-
-        return stack;
     }
 
     private async Task<IReadOnlyList<StackParameter>> ParametersAsync(PlatformSettings settings, CancellationToken cancellationToken)
@@ -259,40 +264,6 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
         }
 
         return parameters;
-    }
-
-    private async Task<DescribeChangeSetResponse> WaitForChangeSetAsync(string changeSetName, string stackName, StackDeployOptions options, CancellationToken cancellationToken)
-    {
-        var started = clock.GetTimestamp();
-        var interval = TimeSpan.FromMilliseconds(50);
-        while (true)
-        {
-            var changeSet = await cloudFormation.DescribeChangeSetAsync(
-                new DescribeChangeSetRequest { ChangeSetName = changeSetName, StackName = stackName }, cancellationToken);
-            if (changeSet.Status is "CREATE_COMPLETE" or "FAILED")
-            {
-                return changeSet;
-            }
-
-            if (clock.GetElapsedTime(started) >= options.ChangeSetTimeout)
-            {
-                throw new BuildFailedException(
-                    $"Change set {changeSetName} of stack {stackName} is still {changeSet.Status} after {StackWatcher.Duration(options.ChangeSetTimeout)}.");
-            }
-
-            await Task.Delay(interval, clock, cancellationToken);
-            interval = TimeSpan.FromTicks(Math.Min(interval.Ticks * 2, Math.Max(options.PollInterval.Ticks, interval.Ticks)));
-        }
-    }
-
-    /// <summary>Deletes a change set that will not be executed, and for a CREATE the empty REVIEW_IN_PROGRESS stack it reserved.</summary>
-    private async Task DiscardAsync(string changeSetName, string stackName, bool create, CancellationToken cancellationToken)
-    {
-        await cloudFormation.DeleteChangeSetAsync(new DeleteChangeSetRequest { ChangeSetName = changeSetName, StackName = stackName }, cancellationToken);
-        if (create && await cloudFormation.FindStackAsync(stackName, cancellationToken) is { StackStatus: "REVIEW_IN_PROGRESS" })
-        {
-            await cloudFormation.DeleteStackAsync(new DeleteStackRequest { StackName = stackName }, cancellationToken);
-        }
     }
 
     private void Record(IReadOnlyDictionary<string, string> outputs, string? path)

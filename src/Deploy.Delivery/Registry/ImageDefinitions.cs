@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Deploy.Delivery.Files;
 
 namespace Deploy.Delivery.Registry;
 
@@ -45,9 +46,7 @@ public static class ImageDefinitions
     /// <summary>Writes <see cref="Render"/>'s text to <paramref name="path"/>, creating the directory.</summary>
     public static async Task WriteAsync(string path, IReadOnlyList<ImageDefinition> definitions, CancellationToken cancellationToken = default)
     {
-        var text = Render(definitions);
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.WriteAllTextAsync(path, text, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), cancellationToken);
+        await AtomicFile.WriteAllTextAsync(path, Render(definitions), cancellationToken);
     }
 }
 

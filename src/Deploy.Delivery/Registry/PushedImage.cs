@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deploy.Delivery.Files;
 
 namespace Deploy.Delivery.Registry;
 
@@ -15,8 +16,7 @@ public sealed record PushedImage(string Uri, string Repository, string Digest, I
 
     public async Task WriteAsync(string path, CancellationToken cancellationToken = default)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        await File.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json) + "\n", cancellationToken);
+        await AtomicFile.WriteAllTextAsync(path, JsonSerializer.Serialize(this, Json) + "\n", cancellationToken);
     }
 
     public static async Task<PushedImage> ReadAsync(string path, CancellationToken cancellationToken = default) =>

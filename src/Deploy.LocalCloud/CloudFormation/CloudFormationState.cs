@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.CloudFormation.Drift;
 
 namespace Deploy.LocalCloud.CloudFormation;
 
@@ -8,6 +9,9 @@ internal sealed class CloudFormationState
     public List<StackRecord> Stacks { get; set; } = [];
 
     public List<ChangeSetRecord> ChangeSets { get; set; } = [];
+
+    /// <summary>DetectStackDrift runs, newest last (a few per stack are kept).</summary>
+    public List<DriftDetectionRecord> DriftDetections { get; set; } = [];
 }
 
 internal sealed class StackRecord
@@ -48,6 +52,11 @@ internal sealed class StackRecord
     /// <summary>Newest last (the API returns them newest first).</summary>
     public List<StackEventRecord> Events { get; set; } = [];
 
+    /// <summary>NOT_CHECKED until a drift detection completes, then its DRIFTED / IN_SYNC / UNKNOWN.</summary>
+    public string DriftStatus { get; set; } = Drift.DriftStatus.NotChecked;
+
+    public DateTimeOffset? DriftCheckedAt { get; set; }
+
     public bool IsDeleted => Status == StackStatus.DeleteComplete;
 
     public bool IsBusy => Status.EndsWith("_IN_PROGRESS", StringComparison.Ordinal) && Status != StackStatus.ReviewInProgress;
@@ -71,6 +80,11 @@ internal sealed class StackResourceRecord
     public JsonObject Properties { get; set; } = [];
 
     public Dictionary<string, JsonNode?> Attributes { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>NOT_CHECKED until a drift detection checks it.</summary>
+    public string DriftStatus { get; set; } = Drift.DriftStatus.NotChecked;
+
+    public DateTimeOffset? DriftCheckedAt { get; set; }
 
     public ProvisionedResource? Provisioned => PhysicalId is null ? null : new ProvisionedResource(PhysicalId, Attributes);
 }

@@ -12,6 +12,7 @@ internal sealed partial class StackEngine(
     CloudFormationStore store,
     ResourceProviderRegistry providers,
     StackPlanner planner,
+    Hosting.LocalCloudOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<StackEngine> logger)
 {
@@ -128,6 +129,7 @@ internal sealed partial class StackEngine(
                 if (!previous.TryGetValue(logicalId, out var before) || before.Type != resource.Type)
                 {
                     ResourceEvent(stackId, logicalId, resource.Type, null, StackStatus.CreateInProgress, null, properties);
+                    await SlowDownAsync(resource.Type, cancellationToken);
                     var made = await provider.CreateAsync(request, cancellationToken);
                     current[logicalId] = made;
                     done.Add(new AppliedChange(AppliedKind.Created, logicalId, resource.Type, made, properties, null, null));
@@ -145,6 +147,7 @@ internal sealed partial class StackEngine(
                 {
                     ResourceEvent(stackId, logicalId, resource.Type, before.Resource, StackStatus.UpdateInProgress,
                         "Requested update requires the creation of a new physical resource; hence creating one.", properties);
+                    await SlowDownAsync(resource.Type, cancellationToken);
                     var replacement = await provider.CreateAsync(request, cancellationToken);
                     current[logicalId] = replacement;
                     done.Add(new AppliedChange(AppliedKind.Replaced, logicalId, resource.Type, replacement, properties, before.Resource, before.Properties));
@@ -154,6 +157,7 @@ internal sealed partial class StackEngine(
                 {
                     ResourceEvent(stackId, logicalId, resource.Type, before.Resource, StackStatus.UpdateInProgress, null, properties);
                     done.Add(new AppliedChange(AppliedKind.Updated, logicalId, resource.Type, before.Resource, properties, before.Resource, before.Properties));
+                    await SlowDownAsync(resource.Type, cancellationToken);
                     var updated = await provider.UpdateAsync(request, before.Resource, before.Properties, cancellationToken);
                     current[logicalId] = updated;
                     done[^1] = done[^1] with { Resource = updated };
@@ -212,7 +216,8 @@ internal sealed partial class StackEngine(
         }
     }
 
-    public async Task DeleteStackAsync(string stackId, CancellationToken cancellationToken)
+    /// <summary>Deletes the stack's resources in reverse dependency order; <paramref name="retained"/> ones are skipped (kept).</summary>
+    public async Task DeleteStackAsync(string stackId, IReadOnlySet<string> retained, CancellationToken cancellationToken)
     {
         var (identity, resources, templateBody) = store.Read(state =>
         {
@@ -232,7 +237,7 @@ internal sealed partial class StackEngine(
             foreach (var logicalId in Enumerable.Reverse(order))
             {
                 var resource = resources.First(r => r.LogicalId == logicalId);
-                var policy = template?.Resources.GetValueOrDefault(logicalId)?.DeletionPolicy ?? "Delete";
+                var policy = retained.Contains(logicalId) ? "Retain" : template?.Resources.GetValueOrDefault(logicalId)?.DeletionPolicy ?? "Delete";
                 await DeleteResourceAsync(stackId, identity, logicalId, resource.Type, resource.Provisioned!, resource.Properties, policy, forget: false, cancellationToken);
             }
 
@@ -334,6 +339,7 @@ internal sealed partial class StackEngine(
         ResourceEvent(stackId, logicalId, type, resource, StackStatus.DeleteInProgress, null, null, keepCurrent: keepRecord);
         try
         {
+            await SlowDownAsync(type, cancellationToken);
             await providers.Find(type)!.DeleteAsync(Request(identity, logicalId, type, properties), resource, cancellationToken);
         }
         catch (Exception failure) when (failure is not OperationCanceledException)
@@ -345,6 +351,13 @@ internal sealed partial class StackEngine(
 
         ResourceEvent(stackId, logicalId, type, resource, StackStatus.DeleteComplete, null, null, forget, keepCurrent: keepRecord);
     }
+
+    /// <summary>
+    /// The local cloud's <c>--slow-resources</c> option: waits before provisioning a resource of <paramref name="type"/>, so
+    /// a stack operation lasts long enough for tests and demos to meet it in progress (AWS takes minutes; we take milliseconds).
+    /// </summary>
+    private Task SlowDownAsync(string type, CancellationToken cancellationToken) =>
+        options.ProvisioningDelays.TryGetValue(type, out var delay) && delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
 
     private static string RemovedPolicy(Template? previousTemplate, string logicalId) =>
         previousTemplate?.Resources.GetValueOrDefault(logicalId)?.DeletionPolicy ?? "Delete";

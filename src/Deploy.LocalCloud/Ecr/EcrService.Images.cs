@@ -36,6 +36,37 @@ internal sealed partial class EcrService
         });
     }
 
+    /// <summary>One image id per tag (an untagged image: its digest alone), oldest push first, in pages.</summary>
+    private JsonObject ListImages(JsonObject request)
+    {
+        var name = request.RequiredString("repositoryName");
+        var tagStatus = request.OptionalObject("filter")?.OptionalString("tagStatus") ?? "ANY";
+        var maxResults = request.OptionalInt("maxResults") ?? 100;
+        if (maxResults is < 1 or > 1000)
+        {
+            throw new AwsServiceException("InvalidParameterException", "Invalid parameter at 'maxResults' failed to satisfy constraint: 'Member must have value between 1 and 1000'");
+        }
+
+        var start = request.OptionalString("nextToken") is { } token && int.TryParse(token, CultureInfo.InvariantCulture, out var index) ? index : 0;
+        return store.Read(state =>
+        {
+            var ids = store.Repository(state, name).Images
+                .OrderBy(i => i.PushedAt)
+                .SelectMany(i => i.Tags.Count == 0
+                    ? tagStatus == "TAGGED" ? [] : new[] { IdJson(i.Digest, null) }
+                    : tagStatus == "UNTAGGED" ? [] : i.Tags.Select(tag => IdJson(i.Digest, tag)))
+                .ToList();
+            var page = ids.Skip(start).Take(maxResults).ToList();
+            var response = new JsonObject { ["imageIds"] = new JsonArray([.. page]) };
+            if (start + page.Count < ids.Count)
+            {
+                response["nextToken"] = (start + page.Count).ToString(CultureInfo.InvariantCulture);
+            }
+
+            return response;
+        });
+    }
+
     private JsonObject BatchGetImage(JsonObject request)
     {
         var name = request.RequiredString("repositoryName");

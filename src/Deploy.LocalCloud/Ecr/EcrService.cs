@@ -34,6 +34,7 @@ internal sealed partial class EcrService : IJsonApiService
             .Add("PutImageScanningConfiguration", PutImageScanningConfiguration)
             .Add("PutImageTagMutability", PutImageTagMutability)
             .Add("DescribeImages", DescribeImages)
+            .Add("ListImages", ListImages)
             .Add("BatchGetImage", BatchGetImage)
             .Add("BatchDeleteImage", BatchDeleteImage)
             .Add("PutImage", PutImage)

@@ -17,6 +17,8 @@ internal static class CommandLine
           --region <name>       region (default {LocalCloudOptions.DefaultRegion})
           --access-key <id>     accepted access key id (default {LocalCloudOptions.DefaultAccessKeyId})
           --secret-key <key>    its secret (default {LocalCloudOptions.DefaultSecretAccessKey})
+          --slow-resources <list>  CloudFormation waits before provisioning these types, e.g.
+                                AWS::Logs::LogGroup=5,AWS::ECS::Cluster=2 (seconds; to meet stack work in progress)
           --help                this text
         Stop it with Ctrl+C or SIGTERM.
         """;
@@ -43,7 +45,7 @@ internal static class CommandLine
             values[args[i]] = args[++i];
         }
 
-        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--secret-key"]).FirstOrDefault();
+        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--secret-key", "--slow-resources"]).FirstOrDefault();
         if (unknown is not null)
         {
             problem = $"Unknown option '{unknown}'.";
@@ -57,6 +59,19 @@ internal static class CommandLine
             return false;
         }
 
+        var delays = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+        foreach (var item in values.GetValueOrDefault("--slow-resources", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = item.LastIndexOf('=');
+            if (equals <= 0 || !double.TryParse(item[(equals + 1)..], NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) || seconds < 0)
+            {
+                problem = $"--slow-resources takes <type>=<seconds>[,...], not '{item}'.";
+                return false;
+            }
+
+            delays[item[..equals]] = TimeSpan.FromSeconds(seconds);
+        }
+
         options = new LocalCloudOptions
         {
             Port = port,
@@ -66,6 +81,11 @@ internal static class CommandLine
             AccessKeyId = values.GetValueOrDefault("--access-key", LocalCloudOptions.DefaultAccessKeyId),
             SecretAccessKey = values.GetValueOrDefault("--secret-key", LocalCloudOptions.DefaultSecretAccessKey),
         };
+        if (delays.Count > 0)
+        {
+            options = options with { ProvisioningDelays = delays };
+        }
+
         return true;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.CloudFormation;
+using Deploy.LocalCloud.CloudFormation.Drift;
 using Deploy.LocalCloud.CloudFormation.Providers;
 using Deploy.LocalCloud.CodeBuild;
 using Deploy.LocalCloud.CodeCommit;
@@ -92,7 +93,9 @@ internal static class LocalCloudApplication
         services.AddSingleton<StackPlanner>();
         services.AddSingleton<StackEngine>();
         services.AddSingleton<JsonServiceCalls>();
+        services.AddSingleton<StackOperations>();
         services.AddSingleton<IQueryApiService, CloudFormationService>();
+        services.AddCloudFormationDrift(); // DetectStackDrift and its readers (CloudFormation/Drift/)
         services.AddSingleton<IamStore>();
         services.AddSingleton<IQueryApiService, IamService>();
         services.AddSingleton<S3Store>();

@@ -16,6 +16,7 @@ public sealed class LocalCloudBuilder
     private Action<ApiExchange>? onApiResponse;
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
     private TimeSpan codeBuildMinute = TimeSpan.FromMinutes(1);
+    private readonly Dictionary<string, TimeSpan> provisioningDelays = new(StringComparer.Ordinal);
 
     public LocalCloudBuilder WithStateDirectory(string directory)
     {
@@ -67,6 +68,13 @@ public sealed class LocalCloudBuilder
         return this;
     }
 
+    /// <summary>CloudFormation waits <paramref name="delay"/> before provisioning each resource of <paramref name="resourceType"/>.</summary>
+    public LocalCloudBuilder WithProvisioningDelay(string resourceType, TimeSpan delay)
+    {
+        provisioningDelays[resourceType] = delay;
+        return this;
+    }
+
     public LocalCloudOptions BuildOptions() => new()
     {
         Port = port,
@@ -77,6 +85,9 @@ public sealed class LocalCloudBuilder
         SecretAccessKey = secretAccessKey,
         OnApiResponse = onApiResponse,
         CodeBuildMinute = codeBuildMinute,
+        ProvisioningDelays = provisioningDelays.Count == 0
+            ? LocalCloudOptions.NoProvisioningDelays
+            : new Dictionary<string, TimeSpan>(provisioningDelays, StringComparer.Ordinal),
     };
 
     public Task<LocalCloudInstance> BuildAsync(CancellationToken cancellationToken = default) =>

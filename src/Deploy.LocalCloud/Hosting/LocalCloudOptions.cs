@@ -25,6 +25,15 @@ public sealed record LocalCloudOptions
     /// </summary>
     public TimeSpan CodeBuildMinute { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// CloudFormation waits this long before provisioning (creating, updating, deleting) a resource of the given type, so a
+    /// stack operation can be met in progress (local work otherwise finishes in milliseconds). Empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, TimeSpan> ProvisioningDelays { get; init; } = NoProvisioningDelays;
+
+    /// <summary>One shared empty value, so options without delays compare equal.</summary>
+    internal static readonly IReadOnlyDictionary<string, TimeSpan> NoProvisioningDelays = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }
 }

@@ -104,6 +104,7 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
                 ("HEAD", _) => ("HeadBucket", () => HeadBucket(bucket)),
                 ("DELETE", var q) when q.Count == 0 => ("DeleteBucket", () => DeleteBucket(bucket)),
                 ("GET", var q) when q["list-type"] == "2" => ("ListObjectsV2", () => ListObjectsV2(bucket, q)),
+                ("GET", var q) when q.ContainsKey("versions") => ("ListObjectVersions", () => ListObjectVersions(bucket, q)),
                 _ => ("Unknown", () => throw NotImplemented()),
             };
             return handler();
@@ -293,6 +294,43 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
                     new XElement(Ns + "Size", o.Size),
                     new XElement(Ns + "StorageClass", "STANDARD"))),
                 prefixes.Select(p => new XElement(Ns + "CommonPrefixes", new XElement(Ns + "Prefix", p)))));
+        });
+    }
+
+    /// <summary>
+    /// Every object as its one version (the store keeps the latest write of a key only: no older versions, no delete
+    /// markers), in key order, paged by <c>key-marker</c>. Enough to tell an empty bucket from one CloudFormation cannot delete.
+    /// </summary>
+    private S3Result ListObjectVersions(string bucket, IQueryCollection query)
+    {
+        var prefix = query["prefix"].ToString();
+        var marker = query["key-marker"].ToString();
+        var maxKeys = int.TryParse(query["max-keys"], CultureInfo.InvariantCulture, out var max) ? Math.Clamp(max, 0, 1000) : 1000;
+        return store.Read(state =>
+        {
+            var objects = S3Store.Bucket(state, bucket).Objects.Values
+                .Where(o => o.Key.StartsWith(prefix, StringComparison.Ordinal) && string.CompareOrdinal(o.Key, marker) > 0)
+                .OrderBy(o => o.Key, StringComparer.Ordinal)
+                .ToList();
+            var page = objects.Take(maxKeys).ToList();
+            var truncated = objects.Count > page.Count;
+            return S3Result.Xml(new XElement(Ns + "ListVersionsResult",
+                new XElement(Ns + "Name", bucket),
+                new XElement(Ns + "Prefix", prefix),
+                new XElement(Ns + "KeyMarker", marker),
+                new XElement(Ns + "VersionIdMarker", query["version-id-marker"].ToString()),
+                truncated ? new XElement(Ns + "NextKeyMarker", page[^1].Key) : null,
+                truncated ? new XElement(Ns + "NextVersionIdMarker", page[^1].VersionId ?? "null") : null,
+                new XElement(Ns + "MaxKeys", maxKeys),
+                new XElement(Ns + "IsTruncated", truncated ? "true" : "false"),
+                page.Select(o => new XElement(Ns + "Version",
+                    new XElement(Ns + "Key", o.Key),
+                    new XElement(Ns + "VersionId", o.VersionId ?? "null"),
+                    new XElement(Ns + "IsLatest", "true"),
+                    new XElement(Ns + "LastModified", Time(o.LastModified)),
+                    new XElement(Ns + "ETag", o.ETag),
+                    new XElement(Ns + "Size", o.Size),
+                    new XElement(Ns + "StorageClass", "STANDARD")))));
         });
     }
 

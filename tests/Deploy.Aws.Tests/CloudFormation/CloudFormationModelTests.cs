@@ -239,6 +239,51 @@ public sealed class CloudFormationModelTests : IDisposable
     }
 
     [Fact]
+    public async Task ListChangeSets()
+    {
+        var response = await client.ListChangeSetsAsync("web", "token");
+
+        ModelAssert.Conforms(Service, handler.Last);
+        Assert.Equal("token", handler.Last.FormField("NextToken"));
+        SampleAssert.FullyMapped(response);
+    }
+
+    [Fact]
+    public async Task DetectStackDrift()
+    {
+        var response = await client.DetectStackDriftAsync(new DetectStackDriftRequest { StackName = "web", LogicalResourceIds = ["Repo", "Logs"] });
+
+        ModelAssert.Conforms(Service, handler.Last);
+        Assert.Equal("Logs", handler.Last.FormField("LogicalResourceIds.member.2"));
+        SampleAssert.FullyMapped(response);
+    }
+
+    [Fact]
+    public async Task DescribeStackDriftDetectionStatus()
+    {
+        var response = await client.DescribeStackDriftDetectionStatusAsync("b78ac9b0-dec1-11e7-a451-503a3example");
+
+        ModelAssert.Conforms(Service, handler.Last);
+        SampleAssert.FullyMapped(response);
+    }
+
+    [Fact]
+    public async Task DescribeStackResourceDrifts()
+    {
+        var response = await client.DescribeStackResourceDriftsAsync(new DescribeStackResourceDriftsRequest
+        {
+            StackName = "web",
+            StackResourceDriftStatusFilters = ["DELETED", "MODIFIED"],
+            MaxResults = 10,
+            NextToken = "token",
+        });
+
+        ModelAssert.Conforms(Service, handler.Last);
+        Assert.Equal("MODIFIED", handler.Last.FormField("StackResourceDriftStatusFilters.member.2"));
+        SampleAssert.FullyMapped(response);
+    }
+
+    [Fact]
     public async Task GetTemplate()
     {
         var response = await client.GetTemplateAsync(new GetTemplateRequest { StackName = "web", ChangeSetName = "release-42", TemplateStage = "Processed" });

@@ -36,6 +36,14 @@ public sealed class EcrModelConformanceTests
             MaxResults = 10,
             Filter = new DescribeImagesFilter("TAGGED", "ACTIVE"),
         }),
+        ["ListImages"] = async c => await c.ListImagesAsync(new ListImagesRequest
+        {
+            RegistryId = "123456789012",
+            RepositoryName = "team/app",
+            MaxResults = 100,
+            NextToken = "token",
+            Filter = new ListImagesFilter("UNTAGGED", "ACTIVE"),
+        }),
         ["BatchGetImage"] = async c => await c.BatchGetImageAsync(new BatchGetImageRequest
         {
             RepositoryName = "team/app",
@@ -83,7 +91,7 @@ public sealed class EcrModelConformanceTests
     {
         string[] needed =
         [
-            "CreateRepository", "DescribeRepositories", "DeleteRepository", "GetAuthorizationToken", "DescribeImages", "BatchGetImage",
+            "CreateRepository", "DescribeRepositories", "DeleteRepository", "GetAuthorizationToken", "DescribeImages", "ListImages", "BatchGetImage",
             "BatchDeleteImage", "PutLifecyclePolicy", "GetLifecyclePolicy", "PutImageScanningConfiguration", "PutImageTagMutability",
             "DescribeImageScanFindings",
         ];

@@ -118,6 +118,15 @@ public sealed class EcsModelConformanceTests
         }),
         ["DescribeServices"] = async c => await c.DescribeServicesAsync(new DescribeServicesRequest { Cluster = "main", Services = ["web"], Include = ["TAGS"] }),
         ["DeleteService"] = async c => await c.DeleteServiceAsync(new DeleteServiceRequest { Cluster = "main", Service = "web", Force = true }),
+        ["ListServices"] = async c => await c.ListServicesAsync(new ListServicesRequest
+        {
+            Cluster = "main",
+            LaunchType = "FARGATE",
+            SchedulingStrategy = "REPLICA",
+            ResourceManagementType = "CUSTOMER",
+            MaxResults = 10,
+            NextToken = "token",
+        }),
         ["ListTasks"] = async c => await c.ListTasksAsync(new ListTasksRequest
         {
             Cluster = "main",
@@ -160,7 +169,7 @@ public sealed class EcsModelConformanceTests
         string[] needed =
         [
             "RegisterTaskDefinition", "DescribeTaskDefinition", "DeregisterTaskDefinition", "ListTaskDefinitions", "CreateCluster",
-            "DescribeClusters", "CreateService", "UpdateService", "DescribeServices", "DeleteService", "ListTasks", "DescribeTasks",
+            "DescribeClusters", "CreateService", "UpdateService", "DescribeServices", "DeleteService", "ListServices", "ListTasks", "DescribeTasks",
             "RunTask", "StopTask", "TagResource",
         ];
 

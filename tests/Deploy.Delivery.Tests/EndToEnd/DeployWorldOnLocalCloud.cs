@@ -8,6 +8,7 @@ using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
 using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
+using Deploy.Aws.Iam;
 using Deploy.Aws.Logs;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Images;
@@ -40,6 +41,7 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
     private LocalCloudInstance? cloud;
     private AwsSession? session;
     private PlatformOutputs? platform;
+    private BuiltImage? web;
 
     internal RecordingLog Log { get; private set; } = new();
 
@@ -81,7 +83,7 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
         platform = (await ProvisionAsync()).Platform;
         await File.WriteAllTextAsync(TemplatePath, TaskDefinitionTemplateJson);
 
-        var web = await ImportAsync("web", "echo starting; mkdir -p /www; echo ok > /www/health; "
+        web = await ImportAsync("web", "echo starting; mkdir -p /www; echo ok > /www/health; "
             + "echo \"$SERVICE_VERSION $SERVICE_COMMIT\" > /www/index.html; trap 'exit 0' TERM; httpd -f -p 8080 -h /www & wait");
         var crash = await ImportAsync("crash", $"echo starting; echo {CrashLine}; exit 3");
         WebImage = ImageReference.Parse((await PushAsync(web)).RepositoryUri + ":" + web.Commit);
@@ -103,13 +105,28 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
         });
     }
 
+    /// <summary>ProvisionInfra again (after DestroyInfra: a new stack, new roles): the world then uses the new outputs.</summary>
+    public async Task<StackDeployResult> ReprovisionAsync()
+    {
+        var result = await ProvisionAsync();
+        platform = result.Platform;
+        return result;
+    }
+
+    /// <summary>Pushes the web image again (into the repository of the current platform), as PushEcr would.</summary>
+    public async Task<ImageReference> PushWebAgainAsync()
+    {
+        var image = web ?? throw new InvalidOperationException("not started");
+        return ImageReference.Parse((await PushAsync(image)).RepositoryUri + ":" + image.Commit);
+    }
+
     /// <summary>The options DeployFargate uses for this platform, with a bounded timeout.</summary>
     public DeployOptions Options(ImageReference image, string commit) =>
         DeployOptions.ForPlatform(Platform, image, Session.Region, commit, TemplatePath) with { Timeout = TimeSpan.FromMinutes(4) };
 
     public FargateDeployer Deployer() => new(Ecs, new EcrClient(Session), new LogsClient(Session), Log);
 
-    public FargateRollback Rollback() => new(Ecs, new LogsClient(Session), Log);
+    public FargateRollback Rollback() => new(Ecs, new IamClient(Session), new LogsClient(Session), Log);
 
     public Task<DeployResult> DeployAsync(ImageReference image, string commit) => Deployer().DeployAsync(Options(image, commit));
 

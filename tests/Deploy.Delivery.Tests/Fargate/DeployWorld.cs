@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
+using Deploy.Aws.Iam;
 using Deploy.Aws.Logs;
 using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Tests.Quality;
@@ -35,6 +36,8 @@ internal sealed class DeployWorld : IDisposable
         Ecs = new EcsClient(session);
         Ecr = new EcrClient(session);
         Logs = new LogsClient(session);
+        Iam = new IamClient(session);
+        Fake.Handlers["GetRole"] = GetRole;
         Fake.Handlers["DescribeImages"] = DescribeImages;
         Fake.Handlers["RegisterTaskDefinition"] = Register;
         Fake.Handlers["DescribeTaskDefinition"] = call => FakeAws.Json(new { taskDefinition = definitions[Arn(call.Body["taskDefinition"]!.GetValue<string>())] });
@@ -64,6 +67,11 @@ internal sealed class DeployWorld : IDisposable
 
     public LogsClient Logs { get; }
 
+    public IamClient Iam { get; }
+
+    /// <summary>The IAM roles that exist (a platform destroyed and provisioned again has new ones).</summary>
+    public HashSet<string> Roles { get; } = new(StringComparer.Ordinal) { ExecutionRole, TaskRole };
+
     /// <summary>Digests the repository holds, with their tags.</summary>
     public Dictionary<string, string[]> Images { get; } = new(StringComparer.Ordinal) { [Digest] = [Tag] };
 
@@ -84,7 +92,7 @@ internal sealed class DeployWorld : IDisposable
 
     public FargateDeployer Deployer() => new(Ecs, Ecr, Logs, Log, Clock, Clock.Delay);
 
-    public FargateRollback Rollback() => new(Ecs, Logs, Log, Clock, Clock.Delay);
+    public FargateRollback Rollback() => new(Ecs, Iam, Logs, Log, Clock, Clock.Delay);
 
     public DeployOptions Options(string? imageReference = null, string commit = Tag) => new()
     {
@@ -180,6 +188,15 @@ internal sealed class DeployWorld : IDisposable
         }
 
         return described;
+    }
+
+    private string GetRole(AwsCall call)
+    {
+        var name = call.Body["RoleName"]!.GetValue<string>();
+        var arn = Roles.FirstOrDefault(r => r.EndsWith("/" + name, StringComparison.Ordinal))
+            ?? throw new FakeAwsError("NoSuchEntity", $"The role with name {name} cannot be found.");
+        return $"<Role><Path>/</Path><RoleName>{name}</RoleName><RoleId>AROA0000000000EXAMPLE</RoleId><Arn>{arn}</Arn>"
+            + "<CreateDate>2026-01-01T12:00:00Z</CreateDate></Role>";
     }
 
     private string DescribeImages(AwsCall call)

@@ -61,7 +61,12 @@ internal sealed class FakeAws : HttpMessageHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        var target = request.Headers.TryGetValues("X-Amz-Target", out var values) ? values.Single() : throw new InvalidOperationException("no X-Amz-Target");
+        if (!request.Headers.TryGetValues("X-Amz-Target", out var values))
+        {
+            return await QueryAsync(request, cancellationToken);
+        }
+
+        var target = values.Single();
         var text = request.Content is null ? "{}" : await request.Content.ReadAsStringAsync(cancellationToken);
         var call = new AwsCall(target, target[(target.LastIndexOf('.') + 1)..], JsonNode.Parse(text)!.AsObject(), request.Content?.Headers.ContentType?.ToString());
         lock (calls)
@@ -82,6 +87,49 @@ internal sealed class FakeAws : HttpMessageHandler
         {
             return Response(HttpStatusCode.BadRequest, JsonSerializer.Serialize(new Dictionary<string, string> { ["__type"] = e.Code, ["message"] = e.Message }));
         }
+    }
+
+    /// <summary>
+    /// A query-protocol call (IAM): the form's fields become the call's body, the handler returns the inner XML of
+    /// <c>&lt;ActionResult&gt;</c>; a <see cref="FakeAwsError"/> becomes the query error document.
+    /// </summary>
+    private async Task<HttpResponseMessage> QueryAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var form = request.Content is null ? "" : await request.Content.ReadAsStringAsync(cancellationToken);
+        var body = new JsonObject();
+        foreach (var pair in form.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            body[Uri.UnescapeDataString(pair[..equals])] = Uri.UnescapeDataString(pair[(equals + 1)..]);
+        }
+
+        var action = body["Action"]?.GetValue<string>() ?? throw new InvalidOperationException("neither X-Amz-Target nor Action: " + form);
+        var call = new AwsCall("query", action, body, request.Content?.Headers.ContentType?.ToString());
+        lock (calls)
+        {
+            calls.Add(call);
+        }
+
+        if (!Handlers.TryGetValue(action, out var handler))
+        {
+            throw new InvalidOperationException($"The fake has no handler for {action}: {form}");
+        }
+
+        string xml;
+        HttpStatusCode status;
+        try
+        {
+            (xml, status) = ($"<{action}Response><{action}Result>{handler(call)}</{action}Result></{action}Response>", HttpStatusCode.OK);
+        }
+        catch (FakeAwsError e)
+        {
+            (xml, status) = ($"<ErrorResponse><Error><Type>Sender</Type><Code>{e.Code}</Code><Message>{System.Security.SecurityElement.Escape(e.Message)}</Message></Error>"
+                + "<RequestId>req-1</RequestId></ErrorResponse>", e.Code == "NoSuchEntity" ? HttpStatusCode.NotFound : HttpStatusCode.BadRequest);
+        }
+
+        var response = new HttpResponseMessage(status) { Content = new StringContent(xml, Encoding.UTF8, "text/xml") };
+        response.Headers.TryAddWithoutValidation("x-amzn-RequestId", "req-1");
+        return response;
     }
 
     private static HttpResponseMessage Response(HttpStatusCode status, string body)

@@ -27,6 +27,34 @@ public sealed class FargateRollbackTests : IDisposable
     }
 
     [Fact]
+    public async Task Rollback_to_a_revision_whose_execution_role_no_longer_exists_is_refused_before_the_service_is_touched()
+    {
+        world.Given("sample-service:1", "sample-service:2");
+        world.Roles.Remove(DeployWorld.ExecutionRole);
+
+        var error = await Assert.ThrowsAsync<DeployException>(() => world.Rollback().RollbackAsync(Options));
+
+        Assert.StartsWith($"Cannot roll back to sample-service:1: its execution role {DeployWorld.ExecutionRole} no longer exists", error.Message, StringComparison.Ordinal);
+        Assert.Contains($"./build.sh DeployFargate --deploy-image {DeployWorld.Repository}@sha256:{new string('0', 63)}1", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("Nothing was changed.", error.Message, StringComparison.Ordinal);
+        Assert.Empty(world.Mutations);
+        Assert.Contains(world.Fake.Calls, c => c.Operation == "GetRole" && c.Body["RoleName"]!.GetValue<string>() == "sample-service-execution");
+    }
+
+    [Fact]
+    public async Task A_rollback_dry_run_to_a_revision_whose_roles_are_gone_warns_and_touches_nothing()
+    {
+        world.Given("sample-service:1", "sample-service:2");
+        world.Roles.Clear();
+
+        var result = await world.Rollback().RollbackAsync(Options with { DryRun = true });
+
+        Assert.Equal(DeployOutcome.DryRun, result.Outcome);
+        Assert.Empty(world.Mutations);
+        Assert.Contains(world.Log.Lines, l => l.Contains("Cannot roll back to sample-service:1: its execution role", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Rollback_with_no_earlier_revision_fails_clearly()
     {
         world.Given("sample-service:1");

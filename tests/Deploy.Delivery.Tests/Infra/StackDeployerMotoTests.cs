@@ -147,7 +147,7 @@ public sealed partial class StackDeployerMotoTests(MotoServer moto) : IClassFixt
     public async Task DestroyInfra_deletes_the_stack_and_then_finds_nothing_to_delete()
     {
         await Deployer().DeployAsync(Options());
-        var destroyer = new StackDestroyer(CloudFormation, log);
+        var destroyer = StackDestroyer.For(session, log);
 
         Assert.True(await destroyer.DestroyAsync(new StackDestroyOptions { StackName = Name, PollInterval = TimeSpan.FromMilliseconds(50) }));
 
