@@ -1,8 +1,10 @@
 using Deploy.Aws.CodeBuild;
 using Deploy.Aws.CodeCommit;
 using Deploy.Aws.CodePipeline;
+using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
 using Deploy.Aws.Logs;
+using Deploy.Delivery.Fargate;
 using Deploy.Delivery.Release;
 using Deploy.Engine;
 
@@ -36,6 +38,20 @@ internal sealed partial class Build
                 ServiceUrl = platform.LoadBalancerUrl,
                 Timeout = ReleaseTimeout,
                 StartTimeout = ReleaseStartTimeout,
+                // A new platform has no service: DeployFargate's deployer creates it with the image the pipeline pushed
+                // (PushEcr tags every image with its commit), then the pipeline's Deploy stage is retried.
+                CreateMissingService = async (commit, token) =>
+                {
+                    var image = ImageReference.Parse($"{platform.RepositoryUri}:{commit}");
+                    var deploy = DeployOptions.ForPlatform(platform, image, session.Region, commit, Path.Combine(RootDirectory, TaskDefinitionTemplate)) with
+                    {
+                        AssignPublicIp = AssignPublicIp,
+                        DesiredCount = DesiredCount,
+                        Timeout = Timeout,
+                    };
+                    var deployer = new FargateDeployer(new EcsClient(session), new EcrClient(session), new LogsClient(session), Log);
+                    return (await Deploying(() => deployer.DeployAsync(deploy, token))).TaskDefinition;
+                },
             };
             try
             {

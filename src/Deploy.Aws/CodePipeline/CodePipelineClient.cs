@@ -55,5 +55,13 @@ public sealed class CodePipelineClient(AwsSession session)
             page => page.NextToken,
             cancellationToken);
 
+    /// <summary>Runs a stage of an execution again (its failed actions, or all of them); the execution keeps its id.</summary>
+    public Task<RetryStageExecutionResponse> RetryStageExecutionAsync(RetryStageExecutionRequest request, CancellationToken cancellationToken = default) =>
+        calls.CallAsync<RetryStageExecutionRequest, RetryStageExecutionResponse>(
+            "RetryStageExecution",
+            request,
+            $"stage '{request?.StageName}' of execution '{request?.PipelineExecutionId}' of {Pipeline(request?.PipelineName)}",
+            cancellationToken);
+
     private static string Pipeline(string? name) => $"pipeline '{name}'";
 }

@@ -218,6 +218,14 @@ public sealed record StartPipelineExecutionResponse(string? PipelineExecutionId)
 
 public sealed record GetPipelineExecutionRequest(string PipelineName, string PipelineExecutionId);
 
+/// <param name="PipelineName">The pipeline.</param>
+/// <param name="StageName">The stage to run again.</param>
+/// <param name="PipelineExecutionId">The execution whose stage failed (it keeps its id).</param>
+/// <param name="RetryMode"><c>FAILED_ACTIONS</c> or <c>ALL_ACTIONS</c>.</param>
+public sealed record RetryStageExecutionRequest(string PipelineName, string StageName, string PipelineExecutionId, string RetryMode);
+
+public sealed record RetryStageExecutionResponse(string? PipelineExecutionId);
+
 public sealed record ArtifactRevision
 {
     public string? Name { get; init; }

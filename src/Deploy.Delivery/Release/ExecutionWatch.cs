@@ -74,6 +74,9 @@ internal sealed class ExecutionWatch(
         }
     }
 
+    /// <summary>The first action of the execution that failed, as declared; null when none did.</summary>
+    public ActionLayout? FailedAction() => progress.FirstFailed()?.Action;
+
     /// <summary>Where the execution stands, for messages: <c>at stage Build (action Build InProgress)</c>.</summary>
     public string Position() => progress.Position();
 

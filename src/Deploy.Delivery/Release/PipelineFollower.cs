@@ -67,10 +67,14 @@ public sealed class PipelineFollower(
         var execution = await finder.FindAsync(options with { StartTimeout = startWait }, layout, commit, cancellationToken);
         Announce(execution, layout);
 
-        // 4. Follow it to its end; a superseded execution hands over to the newer one that overtook it.
+        // 4. A new platform has no service yet: the pipeline's ECS action only updates one, so this release creates it.
+        var createService = layout.EcsDeploy is { } ecsDeploy && await ServiceMissingAsync(ecsDeploy, options, cancellationToken);
+
+        // 5. Follow it to its end; a superseded execution hands over to the newer one that overtook it.
+        ExecutionWatch? watch = null;
         while (true)
         {
-            var watch = new ExecutionWatch(pipelines, ecs, logs, buildLogs, log, clock, delay, layout, options);
+            watch ??= new ExecutionWatch(pipelines, ecs, logs, buildLogs, log, clock, delay, layout, options);
             var end = await watch.RunAsync(execution, deadline, cancellationToken);
             var id = execution.PipelineExecutionId!;
             var built = ExecutionFinder.Built(execution, layout) ?? commit;
@@ -78,7 +82,12 @@ public sealed class PipelineFollower(
             {
                 case "Succeeded":
                     return await SucceededAsync(watch, id, built, options, started, cancellationToken);
+                case "Failed" when createService && watch.FailedAction() is { IsEcsDeploy: true } deploy && await ServiceMissingAsync(deploy, options, cancellationToken):
+                    createService = false;
+                    await CreateServiceAndRetryAsync(deploy, id, built, options, cancellationToken);
+                    continue; // the same execution again, from its Deploy stage
                 case "Superseded":
+                    watch = null;
                     execution = await finder.SuccessorAsync(layout.Name, execution, cancellationToken)
                         ?? throw new ReleaseException(
                             $"Execution {id} of pipeline {layout.Name} (commit {PipelineText.Short(built)}) was superseded, but no newer execution is listed; "
@@ -98,6 +107,43 @@ public sealed class PipelineFollower(
                         + $"{watch.Position()}{(string.IsNullOrWhiteSpace(reason) ? "" : ": " + reason.Trim())}. Nothing further of it will deploy.");
             }
         }
+    }
+
+    /// <summary>Whether the ECS deploy action's service does not exist (said once, with what this release does about it).</summary>
+    private async Task<bool> ServiceMissingAsync(ActionLayout deploy, ReleaseOptions options, CancellationToken cancellationToken)
+    {
+        if (!deploy.Configuration.TryGetValue("ClusterName", out var cluster) || !deploy.Configuration.TryGetValue("ServiceName", out var service))
+        {
+            return false;
+        }
+
+        try
+        {
+            var found = await ecs.DescribeServicesAsync(new DescribeServicesRequest { Cluster = cluster, Services = [service] }, cancellationToken);
+            if (found.Services is { Count: > 0 } services && services.Any(s => s.Status != "INACTIVE"))
+            {
+                return false;
+            }
+        }
+        catch (AwsServiceException e) when (e.Code == "ClusterNotFoundException")
+        {
+            return false; // the platform itself is broken: the deploy action's own error says so
+        }
+
+        log.Information(options.CreateMissingService is null
+            ? $"Service {service} does not exist in cluster {cluster}: the pipeline's Deploy action will fail (it updates a service, it does not create one). "
+                + "Create it once with ./build.sh DeployFargate."
+            : $"Service {service} does not exist in cluster {cluster} yet (a new platform): the pipeline's Deploy action only updates a service, so "
+                + "this release creates it from the image the pipeline builds (as DeployFargate does) and then retries the Deploy stage.");
+        return options.CreateMissingService is not null;
+    }
+
+    private async Task CreateServiceAndRetryAsync(ActionLayout deploy, string executionId, string commit, ReleaseOptions options, CancellationToken cancellationToken)
+    {
+        log.Information($"Stage {deploy.Stage} failed because service {deploy.Configuration["ServiceName"]} does not exist: creating it with the image of {PipelineText.Short(commit)}");
+        var revision = await options.CreateMissingService!(commit, cancellationToken);
+        await pipelines.RetryStageExecutionAsync(new RetryStageExecutionRequest(options.PipelineName, deploy.Stage, executionId, "FAILED_ACTIONS"), cancellationToken);
+        log.Information($"Service created running {revision}; retrying stage {deploy.Stage} of execution {executionId}, so the pipeline deploys from now on");
     }
 
     private async Task<PipelineLayout> LayoutAsync(string name, CancellationToken cancellationToken)

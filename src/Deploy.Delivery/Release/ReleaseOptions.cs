@@ -42,6 +42,14 @@ public sealed record ReleaseOptions
 
     /// <summary>Build log lines shown when a build fails.</summary>
     public int FailedBuildLogLines { get; init; } = 20;
+
+    /// <summary>
+    /// Creates the ECS service when the pipeline's deploy action finds none (the first release of a new platform: the ECS
+    /// action only updates a service, and DeployFargate owns it): given the commit the pipeline built, deploys its image
+    /// as DeployFargate does and returns <c>family:revision</c>. Null: a missing service fails the release with the
+    /// command that creates it.
+    /// </summary>
+    public Func<string, CancellationToken, Task<string>>? CreateMissingService { get; init; }
 }
 
 /// <param name="ExecutionId">The execution that deployed (ours, or the newer one that superseded it).</param>

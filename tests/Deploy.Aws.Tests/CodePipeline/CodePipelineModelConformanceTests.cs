@@ -96,6 +96,8 @@ public sealed class CodePipelineModelConformanceTests
             MaxResults = 100,
             NextToken = "t",
         }),
+        ["RetryStageExecution"] = async c => await c.RetryStageExecutionAsync(
+            new RetryStageExecutionRequest("app", "Deploy", "01234567-89ab-cdef-0123-456789abcdef", "FAILED_ACTIONS")),
     };
 
     public static TheoryData<string> Operations => [.. Calls.Keys];
@@ -108,7 +110,7 @@ public sealed class CodePipelineModelConformanceTests
     [Fact]
     public void The_client_covers_every_CodePipeline_operation_the_build_needs()
     {
-        string[] needed = ["CreatePipeline", "UpdatePipeline", "GetPipeline", "GetPipelineState", "StartPipelineExecution", "GetPipelineExecution", "ListPipelineExecutions", "ListActionExecutions"];
+        string[] needed = ["CreatePipeline", "UpdatePipeline", "GetPipeline", "GetPipelineState", "StartPipelineExecution", "GetPipelineExecution", "ListPipelineExecutions", "ListActionExecutions", "RetryStageExecution"];
 
         Assert.Equal(needed.Order(StringComparer.Ordinal), Calls.Keys.Order(StringComparer.Ordinal));
     }

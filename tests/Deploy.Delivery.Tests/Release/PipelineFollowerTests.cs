@@ -194,6 +194,52 @@ public sealed class PipelineFollowerTests : IDisposable
         Assert.Equal("Failed", run.Status);
     }
 
+    [Fact]
+    public async Task A_new_platform_without_the_service_gets_it_created_from_the_pipelines_image_and_its_deploy_stage_retried()
+    {
+        world.Ecs.ServiceExists = false;
+        var run = DeployFails("JobFailed", "The ECS service sample-service does not exist in cluster sample-service.");
+        var created = new List<string>();
+        var options = Options with
+        {
+            CreateMissingService = (commit, _) =>
+            {
+                created.Add(commit);
+                world.Ecs.ServiceExists = true;
+                return Task.FromResult("sample-service:7");
+            },
+        };
+        world.Then(w =>
+        {
+            run.Action("Deploy").Succeed(w.Clock.Now);
+            run.Status = "Succeeded";
+        });
+
+        var result = await world.Follower().FollowAsync(options);
+
+        Assert.Equal([Commit], created);
+        Assert.Equal([$"{Execution} Deploy FAILED_ACTIONS"], world.Retries);
+        Assert.Equal((Execution, "sample-service:7"), (result.ExecutionId, result.TaskDefinition));
+        AssertInOrder(
+            "Service sample-service does not exist in cluster sample-service yet (a new platform): the pipeline's Deploy action only updates a service, "
+                + "so this release creates it from the image the pipeline builds (as DeployFargate does) and then retries the Deploy stage.",
+            "Stage Deploy failed because service sample-service does not exist: creating it with the image of 1a2b3c4",
+            $"Service created running sample-service:7; retrying stage Deploy of execution {Execution}, so the pipeline deploys from now on");
+        Assert.Empty(world.Violations);
+    }
+
+    [Fact]
+    public async Task A_missing_service_without_a_way_to_create_it_fails_once_and_is_not_retried()
+    {
+        world.Ecs.ServiceExists = false;
+        DeployFails("JobFailed", "The ECS service sample-service does not exist in cluster sample-service.");
+
+        await Assert.ThrowsAsync<ReleaseException>(() => world.Follower().FollowAsync(Options));
+
+        Assert.Empty(world.Retries);
+        Assert.Contains(world.Log.Lines, l => l.EndsWith("Create it once with ./build.sh DeployFargate.", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData("The image definition file imagedefinitions.json contains invalid JSON format")]
     [InlineData("The AWS ECS container sample-servce does not exist")]

@@ -58,6 +58,15 @@ internal sealed class PipelineWorld : IDisposable
                 .OrderByDescending(a => a.Start).Select(a => a.Detail(this))),
         });
         Serve("GetPipelineState", _ => State());
+        Serve("RetryStageExecution", call =>
+        {
+            var execution = Execution(call.Body["pipelineExecutionId"]!.GetValue<string>());
+            var stage = call.Body["stageName"]!.GetValue<string>();
+            Retries.Add($"{execution.Id} {stage} {call.Body["retryMode"]!.GetValue<string>()}");
+            execution.Status = "InProgress";
+            execution.Run(stage, Clock.Now);
+            return new JsonObject { ["pipelineExecutionId"] = execution.Id };
+        });
         Serve("BatchGetBuilds", call => new JsonObject
         {
             ["builds"] = Array(call.Body["ids"]!.AsArray().Select(id => Builds[id!.GetValue<string>()].Json())),
@@ -97,6 +106,9 @@ internal sealed class PipelineWorld : IDisposable
 
     /// <summary>Log events GetLogEvents returned, per stream: each event of a build must be served once.</summary>
     public Dictionary<string, int> EventsServed { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>RetryStageExecution calls: <c>execution stage mode</c>.</summary>
+    public List<string> Retries { get; } = [];
 
     public IReadOnlyList<string> Violations => [.. violations];
 
