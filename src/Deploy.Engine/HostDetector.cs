@@ -23,7 +23,8 @@ internal static class HostDetector
                 true,
                 false,
                 () => Get("CODEBUILD_RESOLVED_SOURCE_VERSION"),
-                () => CodeBuildBranch(Get("CODEBUILD_WEBHOOK_HEAD_REF"), Get("CODEBUILD_SOURCE_VERSION")),
+                // The platform's pipeline passes the source branch as PIPELINE_SOURCE_BRANCH: its source artifact names none.
+                () => Get("PIPELINE_SOURCE_BRANCH") ?? CodeBuildBranch(Get("CODEBUILD_WEBHOOK_HEAD_REF"), Get("CODEBUILD_SOURCE_VERSION")),
                 Get("CODEBUILD_BUILD_URL") ?? CodeBuildConsoleUrl(buildId, Get("AWS_REGION") ?? Get("AWS_DEFAULT_REGION")));
         }
 

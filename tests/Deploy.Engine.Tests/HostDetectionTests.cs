@@ -59,6 +59,19 @@ public sealed class HostDetectionTests
         Assert.Null(HostDetector.CodeBuildBranch(null, "0123456789abcdef0123456789abcdef01234567"));
     }
 
+    [Fact]
+    public void A_pipeline_build_takes_the_branch_the_pipeline_hands_over()
+    {
+        var host = Detect(new()
+        {
+            ["CODEBUILD_BUILD_ID"] = "deploy:1234-abcd",
+            ["CODEBUILD_SOURCE_VERSION"] = "arn:aws:s3:::codepipeline-artifacts/deploy-pipeline/SourceOutp/AbCdEfG",
+            ["PIPELINE_SOURCE_BRANCH"] = "main",
+        });
+
+        Assert.Equal("main", host.Branch);
+    }
+
     [Theory]
     [InlineData("arn:aws:s3:::codepipeline-artifacts/deploy-pipeline/SourceOutp/AbCdEfG")]
     [InlineData("pr/17")]

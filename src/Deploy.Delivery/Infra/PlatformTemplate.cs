@@ -45,6 +45,12 @@ public static class PlatformTemplate
     private const string PipelineTriggerRole = nameof(PipelineTriggerRole);
     private const string PipelineTriggerRule = nameof(PipelineTriggerRule);
 
+    /// <summary>The Source action's output variables (<c>#{SourceVariables.BranchName}</c>, <c>CommitId</c>, ...).</summary>
+    private const string SourceVariables = nameof(SourceVariables);
+
+    /// <summary>What the Build action sets to the source branch in the build's environment (read by the CodeBuild host).</summary>
+    public const string PipelineSourceBranchVariable = "PIPELINE_SOURCE_BRANCH";
+
     private const string PipelineArn = "arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}";
     private const string EcsArnPrefix = "arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:";
 
@@ -338,10 +344,13 @@ public static class PlatformTemplate
                     ["RepositoryName"] = GetAtt(SourceRepository, "Name"),
                     ["BranchName"] = settings.Branch,
                     ["PollForSourceChanges"] = false,
-                }, inputs: [], outputs: ["SourceOutput"])),
+                }, inputs: [], outputs: ["SourceOutput"], variablesNamespace: SourceVariables)),
                 Stage("Build", Action("Build", "Build", "CodeBuild", new JsonObject
                 {
                     ["ProjectName"] = Ref(BuildProject),
+                    // The source artifact is a zip without .git and CodeBuild names no branch for it: hand the branch
+                    // over, so BuildImage tags and labels the image with it as it does elsewhere.
+                    ["EnvironmentVariables"] = $"[{{\"name\":\"{PipelineSourceBranchVariable}\",\"value\":\"#{{{SourceVariables}.BranchName}}\",\"type\":\"PLAINTEXT\"}}]",
                 }, inputs: ["SourceOutput"], outputs: ["BuildOutput"])),
                 Stage("Deploy", Action("Deploy", "Deploy", "ECS", new JsonObject
                 {
@@ -504,7 +513,7 @@ public static class PlatformTemplate
 
     private static JsonObject Stage(string name, JsonObject action) => new() { ["Name"] = name, ["Actions"] = Items(action) };
 
-    private static JsonObject Action(string name, string category, string provider, JsonObject configuration, string[] inputs, string[] outputs)
+    private static JsonObject Action(string name, string category, string provider, JsonObject configuration, string[] inputs, string[] outputs, string? variablesNamespace = null)
     {
         var action = new JsonObject
         {
@@ -518,6 +527,11 @@ public static class PlatformTemplate
             },
             ["Configuration"] = configuration,
         };
+        if (variablesNamespace is not null)
+        {
+            action["Namespace"] = variablesNamespace;
+        }
+
         if (inputs.Length > 0)
         {
             action["InputArtifacts"] = Items(inputs.Select(i => (JsonNode)new JsonObject { ["Name"] = i }));

@@ -25,10 +25,9 @@ public sealed class DockerEngine(ToolRunner tools, IBuildLog log, DebianPackages
             return endpoint;
         }
 
-        var custom = environment.ContainsKey("DOCKER_HOST");
-        if (custom || !DebianPackages.CanInstall())
+        if (Unreachable(endpoint, environment, DebianPackages.CanInstall()) is { } reason)
         {
-            throw new BuildFailedException($"No Docker Engine answers at {endpoint}: start Docker (e.g. sudo systemctl start docker) or point DOCKER_HOST at a running engine, then re-run.");
+            throw new BuildFailedException(reason);
         }
 
         if (DebianPackages.FindOnPath("dockerd") is null)
@@ -55,6 +54,21 @@ public sealed class DockerEngine(ToolRunner tools, IBuildLog log, DebianPackages
         }
 
         throw new BuildFailedException($"dockerd did not answer within {StartTimeout.TotalSeconds:0} s; see {logFile}.");
+    }
+
+    /// <summary>Why a Docker Engine that does not answer cannot be started here, or null when installing and starting one is ours to do.</summary>
+    internal static string? Unreachable(Uri endpoint, IReadOnlyDictionary<string, string> environment, bool canInstall)
+    {
+        // CodeBuild gives a build the Docker Engine only in privileged mode; installing one inside the build would not help.
+        if (environment.TryGetValue("CODEBUILD_BUILD_ID", out var build) && !string.IsNullOrWhiteSpace(build))
+        {
+            return $"No Docker Engine answers at {endpoint}: this CodeBuild project must run in privileged mode (PrivilegedMode: true in its "
+                + "environment; the platform's build project sets it) to build and push images.";
+        }
+
+        return environment.ContainsKey("DOCKER_HOST") || !canInstall
+            ? $"No Docker Engine answers at {endpoint}: start Docker (e.g. sudo systemctl start docker) or point DOCKER_HOST at a running engine, then re-run."
+            : null;
     }
 
     public static async Task<bool> AnswersAsync(Uri endpoint, CancellationToken cancellationToken)

@@ -179,7 +179,11 @@ public sealed class PlatformTemplateTests
         Assert.Equal(
             $"{{\"RepositoryName\":{{\"Fn::GetAtt\":[\"SourceRepository\",\"Name\"]}},\"BranchName\":\"{branch}\",\"PollForSourceChanges\":false}}",
             actions[0].Action["Configuration"]!.ToJsonString());
-        Assert.Equal("{\"ProjectName\":{\"Ref\":\"BuildProject\"}}", actions[1].Action["Configuration"]!.ToJsonString());
+        Assert.Equal("SourceVariables", (string)actions[0].Action["Namespace"]!);
+        Assert.Equal("{\"Ref\":\"BuildProject\"}", actions[1].Action["Configuration"]!["ProjectName"]!.ToJsonString());
+        Assert.Equal(
+            "[{\"name\":\"PIPELINE_SOURCE_BRANCH\",\"value\":\"#{SourceVariables.BranchName}\",\"type\":\"PLAINTEXT\"}]",
+            (string)actions[1].Action["Configuration"]!["EnvironmentVariables"]!);
         Assert.Equal(
             "{\"ClusterName\":{\"Ref\":\"Cluster\"},\"ServiceName\":{\"Ref\":\"ServiceName\"},\"FileName\":\"imagedefinitions.json\"}",
             actions[2].Action["Configuration"]!.ToJsonString());
