@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Deploy.Build.Tests;
 
 /// <summary>Runs the repository's build.sh / build.ps1 in a child process and captures what a user sees.</summary>
-internal static class BuildScript
+public static class BuildScript
 {
     public static string Root { get; } = FindRoot();
 
@@ -14,25 +14,35 @@ internal static class BuildScript
 
     public static Task<Result> RunAsync(params string[] arguments) => RunProcessAsync(Path.Combine(Root, "build.sh"), arguments);
 
-    public static async Task<Result> RunProcessAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<Result> RunProcessAsync(
+        string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? workingDirectory = null, TimeSpan? timeout = null)
     {
-        using var process = Process.Start(StartInfo(fileName, arguments, environment))!;
+        using var process = Process.Start(StartInfo(fileName, arguments, environment, workingDirectory))!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
+        using var limit = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {(timeout ?? TimeSpan.FromMinutes(5)).TotalMinutes:0} min");
+        }
+
         return new Result(process.ExitCode, await output, await error);
     }
 
     /// <summary>Starts ./build.sh and returns while it runs, e.g. to send it a signal.</summary>
-    public static RunningProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
+    internal static RunningProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null) =>
         new(StartInfo(Path.Combine(Root, "build.sh"), arguments, environment));
 
-    private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment)
+    private static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment, string? workingDirectory = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
-            WorkingDirectory = Root,
+            WorkingDirectory = workingDirectory ?? Root,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

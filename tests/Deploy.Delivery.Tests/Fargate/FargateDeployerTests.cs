@@ -74,7 +74,7 @@ public sealed class FargateDeployerTests : IDisposable
     }
 
     [Fact]
-    public async Task A_new_image_digest_or_a_new_commit_is_a_change()
+    public async Task A_new_image_digest_is_a_change_but_a_new_commit_of_the_same_image_is_not_with_the_checked_in_template()
     {
         await world.Deployer().DeployAsync(world.Options());
         const string other = "sha256:2222222222222222222222222222222222222222222222222222222222222222";
@@ -83,8 +83,25 @@ public sealed class FargateDeployerTests : IDisposable
         var newImage = await world.Deployer().DeployAsync(world.Options($"{DeployWorld.Repository}:next"));
         var newCommit = await world.Deployer().DeployAsync(world.Options($"{DeployWorld.Repository}:next", commit: "fedcba9876543210"));
 
+        // The image carries its commit; the checked-in template does not repeat it (the pipeline swaps only images).
         Assert.Equal((DeployOutcome.Deployed, "sample-service:2"), (newImage.Outcome, newImage.TaskDefinition));
-        Assert.Equal((DeployOutcome.Deployed, "sample-service:3"), (newCommit.Outcome, newCommit.TaskDefinition));
+        Assert.Equal((DeployOutcome.Unchanged, "sample-service:2"), (newCommit.Outcome, newCommit.TaskDefinition));
+    }
+
+    [Fact]
+    public async Task A_new_commit_is_a_change_when_the_template_puts_the_commit_in_the_task_definition()
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("taskdef-").FullName, "taskdef.json");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(world.TemplatePath)).Replace(
+            """{ "name": "SERVICE_NAME", "value": "${SERVICE_NAME}" }""",
+            """{ "name": "SERVICE_NAME", "value": "${SERVICE_NAME}" }, { "name": "BUILT_FROM", "value": "${COMMIT}" }""",
+            StringComparison.Ordinal));
+        world.TemplatePath = path;
+        await world.Deployer().DeployAsync(world.Options());
+
+        var newCommit = await world.Deployer().DeployAsync(world.Options(commit: "fedcba9876543210"));
+
+        Assert.Equal((DeployOutcome.Deployed, "sample-service:2"), (newCommit.Outcome, newCommit.TaskDefinition));
     }
 
     [Fact]
