@@ -47,8 +47,8 @@ public sealed class AwsProfileOnMotoTests(MotoServer moto) : IClassFixture<MotoS
         var text = await File.ReadAllTextAsync(Path.Combine(BuildScript.Root, "deploy", "taskdef.json"));
         var changed = Path.Combine(work, "taskdef.json");
         await File.WriteAllTextAsync(changed, text.Replace(
-            "{ \"name\": \"SERVICE_NAME\", \"value\": \"${SERVICE_NAME}\" },",
-            "{ \"name\": \"SERVICE_NAME\", \"value\": \"${SERVICE_NAME}\" },\n        { \"name\": \"RELEASE\", \"value\": \"2\" },",
+            "{ \"name\": \"SERVICE_NAME\", \"value\": \"${SERVICE_NAME}\" }",
+            "{ \"name\": \"SERVICE_NAME\", \"value\": \"${SERVICE_NAME}\" },\n        { \"name\": \"RELEASE\", \"value\": \"2\" }",
             StringComparison.Ordinal));
         Assert.NotEqual(text, await File.ReadAllTextAsync(changed));
         return changed;
