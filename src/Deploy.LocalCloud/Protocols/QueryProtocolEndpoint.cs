@@ -29,14 +29,15 @@ internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> servic
             var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body));
             service = services.FirstOrDefault(s => s.SigningName == outcome.SigningName)
                       ?? services.FirstOrDefault(s => s.Supports(action));
-            if (!outcome.IsVerified)
+            var unsigned = !outcome.IsVerified && outcome.Failure == SigV4Failure.MissingAuthentication && service?.AllowsUnsigned(action) == true;
+            if (!outcome.IsVerified && !unsigned)
             {
                 throw AuthenticationErrors.ForQuery(outcome);
             }
 
-            service = services.FirstOrDefault(s => s.SigningName == outcome.SigningName)
+            service = (unsigned ? service : services.FirstOrDefault(s => s.SigningName == outcome.SigningName))
                       ?? throw new AwsServiceException("InvalidAction", $"Could not find operation {action} for version {version}");
-            var result = service.Handle(action, new QueryParameters(parameters));
+            var result = service.Handle(action, new QueryParameters(parameters) { IsSigned = !unsigned });
             var ns = service.XmlNamespace;
             document = new XDocument(new XElement(ns + $"{action}Response",
                 new XElement(ns + $"{action}Result", result),
