@@ -58,6 +58,9 @@ public sealed record ImageLifecycle(int KeepTaggedImages = 30, int ExpireUntagge
 /// </summary>
 public sealed partial record PlatformSettings
 {
+    /// <summary>Chatbot configuration names have at most 128 characters; the template appends "-deploys" to the service name.</summary>
+    private const int MaxServiceNameWithSlack = 120;
+
     /// <summary>The retention values CloudWatch Logs accepts (PutRetentionPolicy's <c>Days</c>).</summary>
     public static IReadOnlyList<int> AllowedLogRetentionDays { get; } =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -279,9 +282,6 @@ public sealed partial record PlatformSettings
             errors.Add($"ServiceName '{ServiceName}' has {ServiceName.Length} characters; with a Slack channel it names the Chatbot configuration <service>-deploys, so use at most {MaxServiceNameWithSlack}.");
         }
     }
-
-    /// <summary>Chatbot configuration names have at most 128 characters; the template appends "-deploys".</summary>
-    private const int MaxServiceNameWithSlack = 120;
 
     [GeneratedRegex("^[0-9A-Z]{1,255}$")]
     private static partial Regex SlackWorkspaceIdPattern();

@@ -122,7 +122,7 @@ internal sealed class SnsSubscriptions(SnsStore store, SnsMessages messages, Sns
 
         var all = state.Subscriptions.Values.Where(s => topicArn is null || s.TopicArn == topicArn).OrderBy(s => s.Arn, StringComparer.Ordinal).ToList();
         var (page, next) = SnsTopics.Page([.. all.Select(s => s.Arn)], nextToken);
-        return ((IReadOnlyList<SubscriptionRecord>)[.. page.Select(a => all.First(s => s.Arn == a))], next);
+        return ((IReadOnlyList<SubscriptionRecord>)[.. page.Select(arn => state.Subscriptions[arn])], next);
     });
 
     public Dictionary<string, string> Attributes(string arn) => store.Read(state =>
