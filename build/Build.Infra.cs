@@ -38,6 +38,12 @@ internal sealed partial class Build
     [Parameter("The branch whose changes start the pipeline")]
     readonly string PipelineBranch = "main";
 
+    [Parameter("Slack workspace (team) id, e.g. T0123ABCD, of an AWS Chatbot channel for the platform's deploy notifications (with --slack-channel-id)")]
+    readonly string? SlackWorkspaceId;
+
+    [Parameter("Slack channel id (not its #name), e.g. C0123ABCD, that AWS Chatbot posts the platform's deploy notifications to (with --slack-workspace-id)")]
+    readonly string? SlackChannelId;
+
     [Parameter("ProvisionInfra prints the change set's plan and changes nothing")]
     readonly bool PlanOnly;
 
@@ -72,6 +78,8 @@ internal sealed partial class Build
         VpcId = VpcId,
         SubnetIds = SubnetIds,
         Branch = PipelineBranch,
+        SlackWorkspaceId = SlackWorkspaceId,
+        SlackChannelId = SlackChannelId,
     };
 
     // The graph: PushEcr, DeployFargate and Mirror (hence Release) depend on ProvisionInfra, so a fresh machine provisions

@@ -18,20 +18,21 @@ public static class PlatformOutputNames
     public const string ArtifactBucketName = nameof(ArtifactBucketName);
     public const string ServiceName = nameof(ServiceName);
     public const string PipelineTriggerRuleName = nameof(PipelineTriggerRuleName);
+    public const string NotificationTopicArn = nameof(NotificationTopicArn);
 
     /// <summary>Every output, in the order the template declares them.</summary>
     public static IReadOnlyList<string> All { get; } =
     [
         RepositoryUri, RepositoryName, ClusterName, LogGroupName, TaskExecutionRoleArn, TaskRoleArn, ServiceSecurityGroupId,
         SubnetIds, TargetGroupArn, LoadBalancerUrl, PipelineName, CodeCommitCloneUrlHttp, ArtifactBucketName, ServiceName,
-        PipelineTriggerRuleName,
+        PipelineTriggerRuleName, NotificationTopicArn,
     ];
 
     /// <summary>
     /// Outputs added after stacks were already provisioned: a stack without them still parses, so a CodeBuild run of a newer
     /// commit does not fail on a stack that the next ProvisionInfra will bring up to date.
     /// </summary>
-    public static IReadOnlyList<string> Optional { get; } = [PipelineTriggerRuleName];
+    public static IReadOnlyList<string> Optional { get; } = [PipelineTriggerRuleName, NotificationTopicArn];
 }
 
 /// <summary>
@@ -58,6 +59,9 @@ public sealed record PlatformOutputs(
     /// <summary>The EventBridge rule that starts the pipeline on pushes to its branch; null for a stack provisioned before it
     /// became an output.</summary>
     public string? PipelineTriggerRuleName { get; init; }
+
+    /// <summary>The SNS topic the platform's deploy notifications go to; null for a stack provisioned before it existed.</summary>
+    public string? NotificationTopicArn { get; init; }
 
     /// <summary>Reads the stack's outputs (OutputKey → OutputValue); names every missing or malformed one at once.</summary>
     /// <exception cref="PlatformOutputsException">An output is missing, empty or malformed.</exception>
@@ -111,6 +115,7 @@ public sealed record PlatformOutputs(
             Get(PlatformOutputNames.ServiceName))
         {
             PipelineTriggerRuleName = outputs.TryGetValue(PlatformOutputNames.PipelineTriggerRuleName, out var rule) && !string.IsNullOrWhiteSpace(rule) ? rule.Trim() : null,
+            NotificationTopicArn = outputs.TryGetValue(PlatformOutputNames.NotificationTopicArn, out var topic) && !string.IsNullOrWhiteSpace(topic) ? topic.Trim() : null,
         };
 
         return malformed.Count == 0 ? result : throw new PlatformOutputsException([], malformed);

@@ -58,6 +58,9 @@ public sealed record ImageLifecycle(int KeepTaggedImages = 30, int ExpireUntagge
 /// </summary>
 public sealed partial record PlatformSettings
 {
+    /// <summary>Chatbot configuration names have at most 128 characters; the template appends "-deploys" to the service name.</summary>
+    private const int MaxServiceNameWithSlack = 120;
+
     /// <summary>The retention values CloudWatch Logs accepts (PutRetentionPolicy's <c>Days</c>).</summary>
     public static IReadOnlyList<int> AllowedLogRetentionDays { get; } =
         [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
@@ -117,6 +120,19 @@ public sealed partial record PlatformSettings
         get => field ?? $"{ServiceName}-pipeline";
         init;
     }
+
+    /// <summary>
+    /// The Slack workspace (team) id, such as <c>T0123ABCD</c>, of an AWS Chatbot Slack channel that relays the platform's
+    /// deploy notifications; give it with <see cref="SlackChannelId"/>, or neither (no Chatbot configuration). The workspace
+    /// must be authorized in the AWS Chatbot console once per account.
+    /// </summary>
+    public string? SlackWorkspaceId { get; init; }
+
+    /// <summary>The Slack channel id (not its #name), such as <c>C0123ABCD</c>, that receives the deploy notifications.</summary>
+    public string? SlackChannelId { get; init; }
+
+    /// <summary>True when both Slack ids are given: the template then adds the AWS Chatbot Slack channel configuration.</summary>
+    public bool HasSlackChannel => SlackWorkspaceId is not null && SlackChannelId is not null;
 
     /// <summary>True when the VPC and subnets are given here rather than looked up (default VPC) by the caller.</summary>
     public bool HasExplicitNetwork => VpcId is not null || SubnetIds.Count > 0;
@@ -195,6 +211,7 @@ public sealed partial record PlatformSettings
             errors.Add($"PipelineName '{PipelineName}' must be 1 to 100 letters, digits, '.', '@', '-' or '_'.");
         }
 
+        ValidateSlack(errors);
         return errors;
     }
 
@@ -237,6 +254,40 @@ public sealed partial record PlatformSettings
             errors.Add("SubnetIds lists a subnet twice.");
         }
     }
+
+    private void ValidateSlack(List<string> errors)
+    {
+        if (SlackWorkspaceId is null && SlackChannelId is null)
+        {
+            return;
+        }
+
+        if (SlackWorkspaceId is null || SlackChannelId is null)
+        {
+            errors.Add("Give both SlackWorkspaceId and SlackChannelId, or neither (then no AWS Chatbot channel relays the platform's notifications).");
+        }
+
+        if (SlackWorkspaceId is not null && !SlackWorkspaceIdPattern().IsMatch(SlackWorkspaceId))
+        {
+            errors.Add($"SlackWorkspaceId '{SlackWorkspaceId}' is not a Slack workspace (team) id such as T0123ABCD: upper case letters and digits, as the AWS Chatbot console shows it.");
+        }
+
+        if (SlackChannelId is not null && !SlackChannelIdPattern().IsMatch(SlackChannelId))
+        {
+            errors.Add($"SlackChannelId '{SlackChannelId}' is not a Slack channel id such as C0123ABCD: letters and digits, the id from the channel's details, not its #name.");
+        }
+
+        if (HasSlackChannel && ServiceName.Length > MaxServiceNameWithSlack)
+        {
+            errors.Add($"ServiceName '{ServiceName}' has {ServiceName.Length} characters; with a Slack channel it names the Chatbot configuration <service>-deploys, so use at most {MaxServiceNameWithSlack}.");
+        }
+    }
+
+    [GeneratedRegex("^[0-9A-Z]{1,255}$")]
+    private static partial Regex SlackWorkspaceIdPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9]{1,256}$")]
+    private static partial Regex SlackChannelIdPattern();
 
     [GeneratedRegex("^[a-z0-9]+(?:[_-][a-z0-9]+)*$")]
     private static partial Regex ServiceNamePattern();

@@ -7,11 +7,12 @@ namespace Deploy.Delivery.Infra;
 
 /// <summary>
 /// Renders <see cref="PlatformSettings"/> as one CloudFormation template: image repository, cluster, log groups, task
-/// roles, load balancer, artifact bucket, CodeCommit → CodeBuild → ECS pipeline and its trigger. The ECS service and
+/// roles, load balancer, artifact bucket, CodeCommit → CodeBuild → ECS pipeline and its trigger, the deploy notifications
+/// (PlatformTemplate.Notifications.cs). The ECS service and
 /// its task definition are not in it (DeployFargate owns them, so re-provisioning never reverts a deployed image).
 /// Every physical name is written once; everything else reaches it through Ref, Fn::GetAtt or Fn::Sub.
 /// </summary>
-public static class PlatformTemplate
+public static partial class PlatformTemplate
 {
     /// <summary>Where ProvisionInfra writes the template, relative to the repository root.</summary>
     public const string DefaultRelativePath = "artifacts/infra/template.json";
@@ -74,8 +75,8 @@ public static class PlatformTemplate
         return new JsonObject
         {
             ["AWSTemplateFormatVersion"] = "2010-09-09",
-            ["Description"] = "Delivery platform: image repository, cluster, load balancer and the CodeCommit -> CodeBuild -> ECS pipeline. "
-                + "Rendered by ProvisionInfra; edit the settings, not this file.",
+            ["Description"] = "Delivery platform: image repository, cluster, load balancer, the CodeCommit -> CodeBuild -> ECS pipeline "
+                + "and its notifications. Rendered by ProvisionInfra; edit the settings, not this file.",
             ["Parameters"] = Parameters(settings),
             ["Resources"] = Resources(settings),
             ["Outputs"] = Outputs(),
@@ -141,7 +142,18 @@ public static class PlatformTemplate
         };
     }
 
-    private static JsonObject Resources(PlatformSettings settings) => new()
+    private static JsonObject Resources(PlatformSettings settings)
+    {
+        var resources = DeliveryResources(settings);
+        foreach (var (name, resource) in NotificationResources(settings))
+        {
+            resources[name] = resource;
+        }
+
+        return resources;
+    }
+
+    private static JsonObject DeliveryResources(PlatformSettings settings) => new()
     {
         [Repository] = Resource("AWS::ECR::Repository", new JsonObject
         {
@@ -408,6 +420,7 @@ public static class PlatformTemplate
             [PlatformOutputNames.ArtifactBucketName] = ("Pipeline artifact bucket", Ref(ArtifactBucket)),
             [PlatformOutputNames.ServiceName] = ("ECS service name, task definition family and container name", Ref(ServiceNameParameter)),
             [PlatformOutputNames.PipelineTriggerRuleName] = ("EventBridge rule that starts the pipeline on pushes to its branch (Release names it when nothing starts)", Ref(PipelineTriggerRule)),
+            [PlatformOutputNames.NotificationTopicArn] = ("SNS topic of the pipeline's and the service's deploy notifications (subscribe to it)", Ref(NotificationTopic)),
         };
 
         var outputs = new JsonObject();

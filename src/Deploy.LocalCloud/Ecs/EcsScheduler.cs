@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Deploy.LocalCloud.Docker;
 using Deploy.LocalCloud.Ecr;
 using Deploy.LocalCloud.Elb;
+using Deploy.LocalCloud.Events;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Logs;
 using Deploy.LocalCloud.Protocols;
@@ -26,6 +27,8 @@ internal sealed partial class EcsScheduler : BackgroundService
     private readonly LocalCloudAddress address;
     private readonly ElbTargets targets;
     private readonly ElbStore elb;
+    private readonly IEventBus bus;
+    private readonly DateTimeOffset startedAt;
     private readonly string owner;
     private readonly ConcurrentDictionary<string, Task> operations = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Task> logPumps = new(StringComparer.Ordinal);
@@ -33,8 +36,10 @@ internal sealed partial class EcsScheduler : BackgroundService
     private readonly CancellationTokenSource stopping = new();
     private bool reconciled;
 
-    public EcsScheduler(EcsStore store, DockerEngine docker, LogsStore logs, EcrAuthorizationTokens tokens, LocalCloudAddress address, ElbTargets targets, ElbStore elb, LocalCloudOptions options)
+    public EcsScheduler(EcsStore store, DockerEngine docker, LogsStore logs, EcrAuthorizationTokens tokens, LocalCloudAddress address, ElbTargets targets, ElbStore elb, IEventBus bus, LocalCloudOptions options)
     {
+        this.bus = bus;
+        startedAt = store.Now;
         this.store = store;
         this.docker = docker;
         this.logs = logs;
@@ -213,17 +218,23 @@ internal sealed partial class EcsScheduler : BackgroundService
     private void PlanServices()
     {
         var now = store.Now;
+        var events = new List<BusEvent>();
         var launches = store.Update(state =>
         {
             var created = new List<string>();
             foreach (var service in state.Services.Values.Where(s => s.Status != "INACTIVE"))
             {
                 created.AddRange(new ServicePlanner(store, state, service, now, TargetState).Plan());
+                events.AddRange(DeploymentStateEvents.Collect(service, startedAt));
             }
 
             return created;
         });
         LaunchNewTasks(launches);
+        foreach (var deploymentEvent in events)
+        {
+            bus.Publish(deploymentEvent);
+        }
     }
 
     private string? TargetState(string targetGroupArn, int port) => targets.State(targetGroupArn, port);

@@ -135,6 +135,9 @@ internal sealed class DeploymentRecord
 
     /// <summary>Set when this deployment was made PRIMARY again by a circuit-breaker rollback.</summary>
     public bool RolledBackTo { get; set; }
+
+    /// <summary>The rollout state last published as an "ECS Deployment State Change" event (<see cref="DeploymentStateEvents"/>).</summary>
+    public string? PublishedRolloutState { get; set; }
 }
 
 internal sealed class ServiceEventRecord

@@ -16,8 +16,8 @@ internal interface IEventBus
 
 /// <summary>
 /// Matches each published event against every ENABLED rule of the default bus with an event pattern, and hands each
-/// matching rule's targets to the <see cref="IEventTarget"/> for the ARN's service, in the background (delivery never
-/// blocks or fails the publisher, as in EventBridge).
+/// matching rule's targets to the <see cref="IEventTarget"/> for the ARN's service with the input the target is configured
+/// to receive (<see cref="TargetInput"/>), in the background (delivery never blocks or fails the publisher, as in EventBridge).
 /// </summary>
 internal sealed partial class EventBus(EventsStore store, LocalCloudOptions options, TimeProvider clock, IServiceProvider services, ILogger<EventBus> logger) : IEventBus
 {
@@ -28,6 +28,7 @@ internal sealed partial class EventBus(EventsStore store, LocalCloudOptions opti
     public string Publish(BusEvent entry)
     {
         var id = Guid.NewGuid().ToString();
+        var ingestedAt = clock.GetUtcNow();
         var envelope = new JsonObject
         {
             ["version"] = "0",
@@ -40,17 +41,17 @@ internal sealed partial class EventBus(EventsStore store, LocalCloudOptions opti
             ["resources"] = new JsonArray([.. entry.Resources.Select(r => (JsonNode?)r)]),
             ["detail"] = entry.Detail.DeepClone(),
         };
-        foreach (var delivery in MatchingDeliveries(envelope))
+        foreach (var (ruleArn, target) in MatchingTargets(envelope))
         {
-            _ = DeliverAsync(delivery);
+            _ = DeliverAsync(ruleArn, target, (JsonObject)envelope.DeepClone(), ingestedAt);
         }
 
         return id;
     }
 
-    private List<EventDelivery> MatchingDeliveries(JsonObject envelope) => store.Read(state =>
+    private List<(string RuleArn, JsonObject Target)> MatchingTargets(JsonObject envelope) => store.Read(state =>
     {
-        var deliveries = new List<EventDelivery>();
+        var deliveries = new List<(string, JsonObject)>();
         foreach (var rule in state.Items.Values)
         {
             if (rule["State"]?.GetValue<string>() != "ENABLED" || rule["EventPattern"]?.GetValue<string>() is not { } text)
@@ -71,35 +72,36 @@ internal sealed partial class EventBus(EventsStore store, LocalCloudOptions opti
             if (pattern.Matches(envelope))
             {
                 var ruleArn = rule["Arn"]!.GetValue<string>();
-                deliveries.AddRange((rule["Targets"] as JsonArray ?? []).OfType<JsonObject>()
-                    .Select(target => new EventDelivery(ruleArn, (JsonObject)target.DeepClone(), (JsonObject)envelope.DeepClone())));
+                deliveries.AddRange((rule["Targets"] as JsonArray ?? []).OfType<JsonObject>().Select(target => (ruleArn, (JsonObject)target.DeepClone())));
             }
         }
 
         return deliveries;
     });
 
-    private async Task DeliverAsync(EventDelivery delivery)
+    private async Task DeliverAsync(string ruleArn, JsonObject targetSettings, JsonObject envelope, DateTimeOffset ingestedAt)
     {
         await Task.Yield();
-        var arn = delivery.Target["Arn"]?.GetValue<string>() ?? string.Empty;
+        var arn = targetSettings["Arn"]?.GetValue<string>() ?? string.Empty;
         var parts = arn.Split(':');
         var service = parts.Length > 2 ? parts[2] : string.Empty;
         if (!targets.Value.TryGetValue(service, out var target))
         {
-            LogUndeliverable(logger, delivery.RuleArn, arn, service);
+            LogUndeliverable(logger, ruleArn, arn, service);
             return;
         }
 
         try
         {
-            await target.DeliverAsync(delivery, CancellationToken.None);
+            // The input is made here, for every target kind, as EventBridge does before it invokes the target.
+            var input = TargetInput.Render(targetSettings, envelope, ruleArn, ingestedAt);
+            await target.DeliverAsync(new EventDelivery(ruleArn, targetSettings, envelope, input), CancellationToken.None);
         }
 #pragma warning disable CA1031 // a failed delivery is dropped after logging, as EventBridge drops it after its retries
         catch (Exception failure)
 #pragma warning restore CA1031
         {
-            LogDeliveryFailed(logger, failure, delivery.RuleArn, arn);
+            LogDeliveryFailed(logger, failure, ruleArn, arn);
         }
     }
 

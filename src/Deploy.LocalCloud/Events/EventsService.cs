@@ -117,6 +117,7 @@ internal sealed class EventsService : IJsonApiService
             {
                 var id = target.RequiredString("Id");
                 _ = target.RequiredString("Arn");
+                TargetInput.Validate(target);
                 var same = existing.FirstOrDefault(t => t!["Id"]!.GetValue<string>() == id);
                 if (same is not null)
                 {

@@ -1,5 +1,6 @@
 using System.Net;
 using Deploy.LocalCloud.Auth;
+using Deploy.LocalCloud.Chatbot;
 using Deploy.LocalCloud.CloudFormation;
 using Deploy.LocalCloud.CloudFormation.Drift;
 using Deploy.LocalCloud.CloudFormation.Providers;
@@ -13,10 +14,12 @@ using Deploy.LocalCloud.Ecs;
 using Deploy.LocalCloud.Elb;
 using Deploy.LocalCloud.Events;
 using Deploy.LocalCloud.Iam;
+using Deploy.LocalCloud.Kms;
 using Deploy.LocalCloud.Logs;
 using Deploy.LocalCloud.Protocols;
 using Deploy.LocalCloud.Registry;
 using Deploy.LocalCloud.S3;
+using Deploy.LocalCloud.Sns;
 using Deploy.LocalCloud.Sts;
 
 namespace Deploy.LocalCloud.Hosting;
@@ -104,6 +107,9 @@ internal static class LocalCloudApplication
         services.AddCodeBuild(); // API, executor, build image, container credentials (CodeBuild/CodeBuildRegistration.cs)
         services.AddCodePipeline(); // API, executions, executor, actions (CodePipeline/CodePipelineRegistration.cs)
         services.AddEvents(); // API, default bus, CodeCommit's events onto it (Events/EventsRegistration.cs)
+        services.AddSns(); // API, HTTP/S delivery, EventBridge target, topic resources (Sns/SnsRegistration.cs)
+        services.AddSingleton<IResourceProvider, KmsKeyProvider>(); // recorded only
+        services.AddSingleton<IResourceProvider, SlackChannelConfigurationProvider>(); // recorded only, nothing goes to Slack
         services.AddSingleton<IResourceProvider, EcrRepositoryProvider>();
         services.AddSingleton<IResourceProvider, LogGroupProvider>();
         services.AddSingleton<IResourceProvider, IamRoleProvider>();
@@ -121,6 +127,7 @@ internal static class LocalCloudApplication
         app.Map("/v2/{**path}", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP
         app.MapCodeBuildCredentials(); // /_codebuild/credentials for build containers
+        app.MapSnsSigningCertificate(); // /SimpleNotificationService-<hash>.pem, where SNS messages' SigningCertURL points
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, ApiRouter router) => router.HandleAsync(context));
         // S3 path style: every other path is /<bucket>[/<key>] (bucket names have 3+ characters, so never "v2").
         // (An explicit pattern: the default fallback skips paths that look like files, and object keys often do.)

@@ -21,6 +21,7 @@ public sealed class PlatformOutputsTests
         ["ArtifactBucketName"] = "platform-artifactbucket-1a2b3c",
         ["ServiceName"] = "sample-service",
         ["PipelineTriggerRuleName"] = "platform-PipelineTriggerRule-1A2B3C4D",
+        ["NotificationTopicArn"] = "arn:aws:sns:eu-west-1:123456789012:platform-NotificationTopic-1A2B3C4D",
     };
 
     [Fact]
@@ -36,17 +37,20 @@ public sealed class PlatformOutputsTests
         Assert.Equal("sample-service", outputs.ServiceName);
         Assert.Equal("sample-service-pipeline", outputs.PipelineName);
         Assert.Equal("platform-PipelineTriggerRule-1A2B3C4D", outputs.PipelineTriggerRuleName);
+        Assert.Equal("arn:aws:sns:eu-west-1:123456789012:platform-NotificationTopic-1A2B3C4D", outputs.NotificationTopicArn);
     }
 
     [Fact]
-    public void A_stack_provisioned_before_the_trigger_rule_became_an_output_still_parses_without_it()
+    public void A_stack_provisioned_before_the_trigger_rule_and_the_notification_topic_became_outputs_still_parses_without_them()
     {
         var stack = StackOutputs();
         stack.Remove("PipelineTriggerRuleName");
+        stack.Remove("NotificationTopicArn");
 
         var outputs = PlatformOutputs.Parse(stack);
 
         Assert.Null(outputs.PipelineTriggerRuleName);
+        Assert.Null(outputs.NotificationTopicArn);
         Assert.Equal("sample-service-pipeline", outputs.PipelineName);
     }
 

@@ -119,4 +119,28 @@ public sealed class PlatformSettingsTests
         Assert.Equal(6, error.Errors.Count);
         Assert.StartsWith("Invalid platform settings (6 problems):", error.Message, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("T0123ABCD", null, "Give both SlackWorkspaceId and SlackChannelId, or neither")]
+    [InlineData(null, "C0123ABCD", "Give both SlackWorkspaceId and SlackChannelId, or neither")]
+    [InlineData("t0123abcd", "C0123ABCD", "SlackWorkspaceId 't0123abcd' is not a Slack workspace (team) id such as T0123ABCD")]
+    [InlineData("T0123ABCD", "#deploys", "SlackChannelId '#deploys' is not a Slack channel id such as C0123ABCD")]
+    public void Slack_ids_come_both_or_neither_and_as_slack_shows_them(string? workspace, string? channel, string error)
+    {
+        var settings = new PlatformSettings { SlackWorkspaceId = workspace, SlackChannelId = channel };
+
+        Assert.StartsWith(error, Assert.Single(settings.Validate()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Both_slack_ids_are_valid_and_ask_for_the_chatbot_channel_unless_the_service_name_is_too_long_to_name_it()
+    {
+        var settings = new PlatformSettings { SlackWorkspaceId = "T0123ABCD", SlackChannelId = "C0123ABCD" };
+
+        Assert.Empty(settings.Validate());
+        Assert.True(settings.HasSlackChannel);
+        var tooLong = settings with { ServiceName = new string('a', 121), CodeCommitRepositoryName = "mirror", PipelineName = "delivery" };
+        Assert.Contains("at most 120", Assert.Single(tooLong.Validate()), StringComparison.Ordinal);
+        Assert.Empty((tooLong with { ServiceName = new string('a', 120) }).Validate());
+    }
 }

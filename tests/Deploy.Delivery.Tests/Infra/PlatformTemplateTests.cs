@@ -69,6 +69,8 @@ public sealed class PlatformTemplateTests
                 "Repository", "Cluster", "ServiceLogGroup", "TaskExecutionRole", "TaskRole", "LoadBalancerSecurityGroup",
                 "ServiceSecurityGroup", "LoadBalancer", "TargetGroup", "Listener", "ArtifactBucket", "SourceRepository",
                 "BuildLogGroup", "BuildRole", "BuildProject", "PipelineRole", "Pipeline", "PipelineTriggerRole", "PipelineTriggerRule",
+                "NotificationKey", "NotificationTopic", "NotificationTopicPolicy", "PipelineNotificationRule", "PipelineFailureNotificationRule",
+                "ServiceDeploymentNotificationRule",
             ],
             template["Resources"]!.AsObject().Select(r => r.Key));
     }
@@ -206,6 +208,58 @@ public sealed class PlatformTemplateTests
         var target = Assert.Single(rule["Targets"]!.AsArray())!;
         Assert.Equal("{\"Fn::Sub\":\"arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}\"}", target["Arn"]!.ToJsonString());
         Assert.Equal("{\"Fn::GetAtt\":[\"PipelineTriggerRole\",\"Arn\"]}", target["RoleArn"]!.ToJsonString());
+    }
+
+    [Theory]
+    [InlineData("PipelineNotificationRule", "aws.codepipeline", "CodePipeline Pipeline Execution State Change", "{\"state\":[\"STARTED\",\"SUCCEEDED\",\"SUPERSEDED\"]}",
+        "<pipeline>: <state>", "Pipeline <pipeline>, execution <execution>: <state>.")]
+    [InlineData("PipelineFailureNotificationRule", "aws.codepipeline", "CodePipeline Stage Execution State Change", "{\"state\":[\"FAILED\"]}",
+        "<pipeline>: FAILED in stage <stage>", "Pipeline <pipeline>, execution <execution>: FAILED in stage <stage>.")]
+    [InlineData("ServiceDeploymentNotificationRule", "aws.ecs", "ECS Deployment State Change",
+        "{\"$or\":[{\"eventName\":[\"SERVICE_DEPLOYMENT_FAILED\"]},{\"eventName\":[\"SERVICE_DEPLOYMENT_IN_PROGRESS\"],\"reason\":[{\"prefix\":\"ECS deployment circuit breaker: rolling back\"}]}]}",
+        "<event>", "Service <service>, deployment <deployment>: <event>. <reason>")]
+    public void Each_notification_rule_sends_the_topic_a_chatbot_custom_notification_built_from_its_events(string rule, string source, string detailType, string detail, string title, string description)
+    {
+        var properties = Templates.Properties(Templates.Parsed(nameof(Templates.Default)), rule);
+        var pattern = properties["EventPattern"]!.AsObject();
+        var target = Assert.Single(properties["Targets"]!.AsArray())!;
+        var transformer = target["InputTransformer"]!;
+        var template = transformer["InputTemplate"]!.GetValue<string>();
+        var paths = transformer["InputPathsMap"]!.AsObject();
+
+        Assert.Equal((source, detailType, detail), (pattern["source"]![0]!.GetValue<string>(), pattern["detail-type"]![0]!.GetValue<string>(), pattern["detail"]!.ToJsonString()));
+        Assert.Equal("{\"Ref\":\"NotificationTopic\"}", target["Arn"]!.ToJsonString());
+        Assert.Null(target["RoleArn"]);
+        // AWS Chatbot shows only its custom notification format; every placeholder is a path of the map and sits in a string.
+        var shown = JsonNode.Parse(template)!;
+        Assert.Equal(("1.0", "custom", "client-markdown"), (shown["version"]!.GetValue<string>(), shown["source"]!.GetValue<string>(), shown["content"]!["textType"]!.GetValue<string>()));
+        Assert.Equal((title, description), (shown["content"]!["title"]!.GetValue<string>(), shown["content"]!["description"]!.GetValue<string>()));
+        Assert.Equal(paths.Select(p => p.Key).Order(StringComparer.Ordinal),
+            Regex.Matches(template, "<([a-z]+)>").Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal));
+        Assert.All(paths, p => Assert.StartsWith("$.", p.Value!.GetValue<string>(), StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
+    public void The_notification_rules_listen_to_this_pipeline_and_this_service_only(string variant)
+    {
+        var template = Templates.Parsed(variant);
+        string Resources(string rule) => Templates.Properties(template, rule)["EventPattern"]!["resources"]!.ToJsonString();
+
+        Assert.Equal("[{\"Fn::Sub\":\"arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}\"}]", Resources("PipelineNotificationRule"));
+        Assert.Equal(Resources("PipelineNotificationRule"), Resources("PipelineFailureNotificationRule"));
+        Assert.Equal("[{\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${Cluster}/${ServiceName}\"}]", Resources("ServiceDeploymentNotificationRule"));
+        Assert.Equal("{\"Ref\":\"NotificationTopic\"}", template["Outputs"]!["NotificationTopicArn"]!["Value"]!.ToJsonString());
+    }
+
+    [Fact]
+    public void With_both_slack_ids_a_chatbot_channel_of_the_service_relays_the_topic()
+    {
+        var channel = Templates.Properties(Templates.Parsed(nameof(Templates.ExplicitNetworkWithKms)), "SlackChannel");
+
+        Assert.Equal(("T0123ABCD", "C0123ABCDEF", "ERROR"), (channel["SlackWorkspaceId"]!.GetValue<string>(), channel["SlackChannelId"]!.GetValue<string>(), channel["LoggingLevel"]!.GetValue<string>()));
+        Assert.Equal("{\"Fn::Sub\":\"${ServiceName}-deploys\"}", channel["ConfigurationName"]!.ToJsonString());
+        Assert.Equal("[{\"Ref\":\"NotificationTopic\"}]", channel["SnsTopicArns"]!.ToJsonString());
     }
 
     [Theory]

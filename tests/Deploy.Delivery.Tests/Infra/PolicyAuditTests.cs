@@ -17,16 +17,27 @@ public sealed class PolicyAuditTests
         ["ecs:DescribeTaskDefinition"] = "read-only, ECS defines no resource type for it",
     };
 
+    /// <summary>
+    /// The one statement allowed to grant a wildcard of actions: AWS's default key policy statement on the notification key,
+    /// which lets the account administer the key through its IAM policies (without it nobody could manage or delete the key).
+    /// </summary>
+    private const string KeyAdministration = "/Resources/NotificationKey/Properties/KeyPolicy/Statement/0";
+
     [Theory]
     [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
     public void No_statement_grants_every_action_or_a_wildcard_of_actions(string variant)
     {
-        var offending = Statements(Templates.Parsed(variant))
+        var template = Templates.Parsed(variant);
+        var offending = Statements(template)
+            .Where(s => s.Where != KeyAdministration)
             .SelectMany(s => Actions(s.Statement).Select(a => (s.Where, Action: a)))
             .Where(x => x.Action.Contains('*', StringComparison.Ordinal))
             .ToList();
 
         Assert.Empty(offending);
+        var administration = Statements(template).Single(s => s.Where == KeyAdministration).Statement;
+        Assert.Equal("{\"AWS\":{\"Fn::Sub\":\"arn:${AWS::Partition}:iam::${AWS::AccountId}:root\"}}", administration["Principal"]!.ToJsonString());
+        Assert.Equal(["kms:*"], Actions(administration));
     }
 
     [Theory]
@@ -46,7 +57,9 @@ public sealed class PolicyAuditTests
     [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
     public void Resource_star_is_used_only_for_the_listed_actions_aws_cannot_scope(string variant)
     {
+        // In a key policy "*" is the key itself, the only resource a key policy can name.
         var onEveryResource = Statements(Templates.Parsed(variant))
+            .Where(s => !s.Where.Contains("/KeyPolicy/", StringComparison.Ordinal))
             .Where(s => Resources(s.Statement).Any(r => r is JsonValue v && v.ToString() == "*"))
             .SelectMany(s => Actions(s.Statement).Select(a => (s.Where, Action: a)))
             .ToList();
@@ -185,7 +198,8 @@ public sealed class PolicyAuditTests
         };
         var roles = template["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::IAM::Role").Select(r => r.Key);
 
-        Assert.Equal(expected.Keys.Order(StringComparer.Ordinal), roles.Order(StringComparer.Ordinal));
+        Assert.Equal(expected.Keys.Append("ChatbotRole").Where(r => r != "ChatbotRole" || Templates.Settings(variant).HasSlackChannel).Order(StringComparer.Ordinal),
+            roles.Order(StringComparer.Ordinal));
         foreach (var (role, service) in expected)
         {
             var trust = Assert.Single(Templates.Properties(template, role)["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!;
@@ -193,6 +207,59 @@ public sealed class PolicyAuditTests
             Assert.Equal("sts:AssumeRole", (string?)trust["Action"]);
             Assert.Equal("{\"StringEquals\":{\"aws:SourceAccount\":{\"Ref\":\"AWS::AccountId\"}}}", trust["Condition"]!.ToJsonString());
         }
+    }
+
+    [Fact]
+    public void The_chatbot_role_is_trusted_by_chatbot_as_aws_documents_it_grants_nothing_and_its_channel_is_capped_at_read_only()
+    {
+        var template = Templates.Parsed(nameof(Templates.ExplicitNetworkWithKms));
+        var role = Templates.Properties(template, "ChatbotRole");
+        var channel = Templates.Properties(template, "SlackChannel");
+
+        // Chatbot's documented trust policy carries no source condition, and one it did not meet would silence the channel.
+        Assert.Equal("{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\"chatbot.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}",
+            Assert.Single(role["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!.ToJsonString());
+        Assert.False(role.ContainsKey("Policies"));
+        Assert.False(role.ContainsKey("ManagedPolicyArns"));
+        Assert.Equal("[{\"Fn::Sub\":\"arn:${AWS::Partition}:iam::aws:policy/ReadOnlyAccess\"}]", channel["GuardrailPolicies"]!.ToJsonString());
+        Assert.False(channel["UserRoleRequired"]!.GetValue<bool>());
+        Assert.Equal("{\"Fn::GetAtt\":[\"ChatbotRole\",\"Arn\"]}", channel["IamRoleArn"]!.ToJsonString());
+        Assert.False(Templates.Parsed(nameof(Templates.Default))["Resources"]!.AsObject().ContainsKey("SlackChannel"));
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
+    public void Only_eventbridge_may_publish_to_the_topic_and_only_for_the_rules_that_target_it(string variant)
+    {
+        var template = Templates.Parsed(variant);
+        var policy = Templates.Properties(template, "NotificationTopicPolicy");
+        var statement = Assert.Single(policy["PolicyDocument"]!["Statement"]!.AsArray())!.AsObject();
+        var targeting = template["Resources"]!.AsObject()
+            .Where(r => (string?)r.Value!["Type"] == "AWS::Events::Rule"
+                        && r.Value["Properties"]!["Targets"]!.AsArray().Any(t => t!["Arn"]!.ToJsonString() == "{\"Ref\":\"NotificationTopic\"}"))
+            .Select(r => $"{{\"Fn::GetAtt\":[\"{r.Key}\",\"Arn\"]}}");
+
+        Assert.Equal("[{\"Ref\":\"NotificationTopic\"}]", policy["Topics"]!.ToJsonString());
+        Assert.Equal("{\"Service\":\"events.amazonaws.com\"}", statement["Principal"]!.ToJsonString());
+        Assert.Equal(["sns:Publish"], Actions(statement));
+        Assert.Equal("{\"Ref\":\"NotificationTopic\"}", statement["Resource"]!.ToJsonString());
+        Assert.Equal(targeting.Order(StringComparer.Ordinal),
+            statement["Condition"]!["ArnEquals"]!["aws:SourceArn"]!.AsArray().Select(a => a!.ToJsonString()).Order(StringComparer.Ordinal));
+        Assert.Equal(3, targeting.Count());
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
+    public void The_topics_key_is_customer_managed_and_lets_eventbridge_only_encrypt_for_the_topic(string variant)
+    {
+        var template = Templates.Parsed(variant);
+        var statements = Templates.Properties(template, "NotificationKey")["KeyPolicy"]!["Statement"]!.AsArray().Select(s => s!.AsObject()).ToList();
+
+        Assert.Equal("{\"Ref\":\"NotificationKey\"}", Templates.Properties(template, "NotificationTopic")["KmsMasterKeyId"]!.ToJsonString());
+        Assert.True(Templates.Properties(template, "NotificationKey")["EnableKeyRotation"]!.GetValue<bool>());
+        Assert.Equal(2, statements.Count);
+        Assert.Equal("{\"Service\":\"events.amazonaws.com\"}", statements[1]["Principal"]!.ToJsonString());
+        Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], Actions(statements[1]));
     }
 
     /// <summary>Every statement anywhere in the template (trust policies included), with where it is.</summary>

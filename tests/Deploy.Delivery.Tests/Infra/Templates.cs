@@ -3,7 +3,8 @@ using Deploy.Delivery.Infra;
 
 namespace Deploy.Delivery.Tests.Infra;
 
-/// <summary>The two platform variants the tests render: all defaults, and an explicit network with a KMS key and distinct names.</summary>
+/// <summary>The two platform variants the tests render: all defaults, and an explicit network with a KMS key, distinct names
+/// and an AWS Chatbot Slack channel for the notifications.</summary>
 internal static class Templates
 {
     public static PlatformSettings Default { get; } = new();
@@ -24,6 +25,8 @@ internal static class Templates
         Branch = "release",
         BuildComputeType = "BUILD_GENERAL1_MEDIUM",
         PipelineName = "orders-delivery",
+        SlackWorkspaceId = "T0123ABCD",
+        SlackChannelId = "C0123ABCDEF",
     };
 
     public static IReadOnlyList<string> VariantNames { get; } = [nameof(Default), nameof(ExplicitNetworkWithKms)];
