@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Deploy.Aws.CodeBuild;
 using Deploy.Aws.CodeCommit;
 using Deploy.Aws.CodePipeline;
@@ -5,6 +6,7 @@ using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
 using Deploy.Aws.Logs;
 using Deploy.Delivery.Fargate;
+using Deploy.Delivery.Notifications;
 using Deploy.Delivery.Release;
 using Deploy.Engine;
 
@@ -53,13 +55,21 @@ internal sealed partial class Build
                     return (await Deploying(() => deployer.DeployAsync(deploy, token))).TaskDefinition;
                 },
             };
+            var started = Stopwatch.GetTimestamp();
+            var run = new DeployRun { Platform = platform };
+            ReleaseResult result;
             try
             {
-                Note((await follower.FollowAsync(options, ct)).Summary);
+                result = await follower.FollowAsync(options, ct);
             }
             catch (ReleaseException e)
             {
+                await NotifyOutcomeAsync(nameof(Release), NotificationOutcome.Failed, Stopwatch.GetElapsedTime(started), e.Message, run: run, cancellationToken: ct);
                 throw new BuildFailedException(e.Message, e);
             }
+
+            run.Commit = result.Commit;
+            Note(result.Summary);
+            await NotifyOutcomeAsync(nameof(Release), NotificationOutcome.Succeeded, result.Duration, taskDefinition: result.TaskDefinition, run: run, cancellationToken: ct);
         });
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Deploy.Testing.Slack;
 using Xunit.Abstractions;
 
 namespace Deploy.Build.Tests.Release;
@@ -47,12 +48,13 @@ public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper o
     }
 
     [Fact]
-    public async Task A_commit_that_breaks_the_image_build_fails_Release_at_the_Build_action_with_its_log_while_the_service_keeps_serving()
+    public async Task A_commit_that_breaks_the_image_build_fails_Release_at_the_Build_action_with_its_log_and_one_Slack_message_while_the_service_keeps_serving()
     {
+        await using var slack = await SlackReceiver.StartAsync();
         var served = await world.ServedCommitAsync();
-        await world.CommitAsync("src/Deploy.SampleService/Dockerfile", d => d + "\nCOPY no-such-file-in-the-context /app/\n", "Copy a file that is not there");
+        var broken = await world.CommitAsync("src/Deploy.SampleService/Dockerfile", d => d + "\nCOPY no-such-file-in-the-context /app/\n", "Copy a file that is not there");
 
-        var release = await world.BuildAsync("Release");
+        var release = await world.BuildAsync(new Dictionary<string, string> { ["SLACK_WEBHOOK_URL"] = slack.WebhookUrl.ToString() }, "Release");
         await world.RevertLastAsync();
 
         var text = release.Output + release.Error;
@@ -62,6 +64,11 @@ public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper o
         Assert.Contains("Phase: BUILD, Code: COMMAND_EXECUTION_ERROR", text, StringComparison.Ordinal);
         Assert.Contains("no-such-file-in-the-context", release.Error, StringComparison.Ordinal);
         Assert.Equal(served, await world.ServedCommitAsync());
+        var message = Assert.Single(slack.Requests);
+        BlockKitShape.AssertConforms(message.Body);
+        Assert.Contains(broken[..8], message.Body, StringComparison.Ordinal);
+        Assert.Contains("failed at stage Build", message.Body, StringComparison.Ordinal);
+        Assert.DoesNotContain(slack.Token, text, StringComparison.Ordinal);
     }
 
     [Fact]

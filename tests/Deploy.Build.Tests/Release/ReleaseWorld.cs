@@ -55,9 +55,12 @@ public sealed partial class ReleaseWorld : IAsyncLifetime
     }
 
     /// <summary>Runs <c>./build.sh</c> in the clone against its local cloud.</summary>
-    public Task<BuildScript.Result> BuildAsync(params string[] arguments) =>
+    public Task<BuildScript.Result> BuildAsync(params string[] arguments) => BuildAsync(new Dictionary<string, string>(), arguments);
+
+    /// <summary>Runs <c>./build.sh</c> in the clone against its local cloud, with these environment variables.</summary>
+    public Task<BuildScript.Result> BuildAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         BuildScript.RunProcessAsync(Path.Combine(Repository, "build.sh"), [.. arguments, "--local-cloud-port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            workingDirectory: Repository, timeout: RunTimeout);
+            environment, Repository, RunTimeout);
 
     /// <summary>Edits a file of the clone and commits it on main; returns the commit.</summary>
     public async Task<string> CommitAsync(string path, Func<string, string> edit, string message)
