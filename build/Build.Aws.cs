@@ -117,16 +117,7 @@ internal sealed partial class Build
                 + "Start it with ./build.sh LocalCloud, or target AWS with --profile aws.");
         }
 
-        var values = File.ReadAllLines(LocalCloudEnvFile)
-            .Select(l => l.Trim())
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(l => l.StartsWith("export ", StringComparison.Ordinal) ? l["export ".Length..] : l)
-            .Select(l => l.Split('=', 2))
-            .Where(p => p.Length == 2)
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('"', '\''), StringComparer.Ordinal);
-        string Required(string name) => values.TryGetValue(name, out var value) && value.Length > 0
-            ? value
-            : throw new BuildFailedException($"The local cloud is not running properly: {Path.GetRelativePath(RootDirectory, LocalCloudEnvFile)} has no {name}.");
+        string Required(string name) => LocalCloudValue(name);
 
         // Only the local cloud's values: a developer's real AWS settings must not leak into local runs.
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = Required("AWS_ENDPOINT_URL") };
@@ -135,6 +126,21 @@ internal sealed partial class Build
             Region = Required("AWS_REGION"),
             Credentials = new BasicAWSCredentials(Required("AWS_ACCESS_KEY_ID"), Required("AWS_SECRET_ACCESS_KEY")),
         });
+    }
+
+    /// <summary>A value of the local cloud's env file (AWS_ENDPOINT_URL, AWS_REGION, ...); a missing one stops the build.</summary>
+    string LocalCloudValue(string name)
+    {
+        var values = File.ReadAllLines(LocalCloudEnvFile)
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => l.StartsWith("export ", StringComparison.Ordinal) ? l["export ".Length..] : l)
+            .Select(l => l.Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0].Trim(), p => p[1].Trim().Trim('"', '\''), StringComparer.Ordinal);
+        return values.TryGetValue(name, out var value) && value.Length > 0
+            ? value
+            : throw new BuildFailedException($"The local cloud is not running properly: {Path.GetRelativePath(RootDirectory, LocalCloudEnvFile)} has no {name}.");
     }
 
     AwsSessionOptions Options(IReadOnlyDictionary<string, string?> environment) => new()

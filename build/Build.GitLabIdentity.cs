@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.Sts;
+using Deploy.Delivery.Infra;
 using Deploy.Engine;
 
 namespace Deploy.Build;
@@ -12,6 +13,34 @@ namespace Deploy.Build;
 /// </summary>
 internal sealed partial class Build
 {
+    [Parameter("ProvisionInfra: the GitLab project (group/project) whose CI jobs may assume the platform's Mirror and Release roles with their OIDC token; unset: no GitLab federation")]
+    readonly string? GitlabProjectPath;
+
+    [Parameter("ProvisionInfra: the GitLab instance that issues the jobs' OIDC tokens; default https://gitlab.com, on the local cloud its own GitLab issuer")]
+    readonly string? GitlabUrl;
+
+    [Parameter("ProvisionInfra: the branches whose jobs may assume the Mirror role (.gitlab-ci.yml's mirror job runs on develop); the Release role trusts PipelineBranch")]
+    readonly string[] GitlabMirrorBranches = ["develop"];
+
+    /// <summary>GitLab OIDC federation of the platform when a project is configured; the issuer is the local cloud's on the local profile.</summary>
+    GitLabFederation? GitLabFederation => string.IsNullOrWhiteSpace(GitlabProjectPath)
+        ? null
+        : new GitLabFederation
+        {
+            ProjectPath = GitlabProjectPath.Trim(),
+            Url = GitlabUrl ?? (Cloud == CloudKind.Local ? LocalCloudValue("AWS_ENDPOINT_URL").TrimEnd('/') + GitLabFederation.LocalIssuerPath : GitLabFederation.DefaultUrl),
+            MirrorBranches = GitlabMirrorBranches,
+        };
+
+    /// <summary>After ProvisionInfra: which stack output goes into which of the GitLab project's CI/CD variables.</summary>
+    void ReportGitLabRoles(IReadOnlyDictionary<string, string> outputs)
+    {
+        if (outputs.TryGetValue(PlatformTemplate.GitLabMirrorRoleArnOutput, out var mirror) && outputs.TryGetValue(PlatformTemplate.GitLabReleaseRoleArnOutput, out var release))
+        {
+            Log.Information($"GitLab CI/CD variables of {GitlabProjectPath}: AWS_MIRROR_ROLE_ARN={mirror} AWS_RELEASE_ROLE_ARN={release}");
+        }
+    }
+
     bool HasGitLabIdentity => !string.IsNullOrEmpty(GitlabOidcToken) && !string.IsNullOrEmpty(AwsRoleArn);
 
     /// <summary>Half a web identity is a misconfigured job: say which half is missing before anything runs.</summary>

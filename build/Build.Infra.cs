@@ -80,6 +80,7 @@ internal sealed partial class Build
         Branch = PipelineBranch,
         SlackWorkspaceId = SlackWorkspaceId,
         SlackChannelId = SlackChannelId,
+        GitLab = GitLabFederation,
     };
 
     // The graph: PushEcr, DeployFargate and Mirror (hence Release) depend on ProvisionInfra, so a fresh machine provisions
@@ -118,6 +119,7 @@ internal sealed partial class Build
             if (result.Outcome != StackDeployOutcome.Planned)
             {
                 provisionedOutputs = Parse(result);
+                ReportGitLabRoles(result.Outputs);
             }
         });
 

@@ -100,7 +100,9 @@ public sealed class GitLabWebIdentityTests(MotoServer moto) : IClassFixture<Moto
             ["Mirror", "--profile", "aws", "--code-commit-url", "https://git-codecommit.us-east-1.amazonaws.com/v1/repos/app", "--aws-max-attempts", "1"], environment);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Matches(@"(?m)^Mirror\s+Failed", result.Output);
+        // Outside a GitLab job Mirror first runs ProvisionInfra, the first target that needs the role.
+        Assert.Matches(@"(?m)^ProvisionInfra\s+Failed", result.Output);
+        Assert.DoesNotMatch(@"(?m)^Mirror\s+Succeeded", result.Output);
         Assert.Contains(result.ErrorLines, l => l.Contains($"Could not assume role {RoleArn} with GITLAB_OIDC_TOKEN: ConnectionError", StringComparison.Ordinal));
         Assert.DoesNotContain(token, result.Output + result.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", result.Output + result.Error, StringComparison.Ordinal);

@@ -212,6 +212,8 @@ public sealed partial record PlatformSettings
         }
 
         ValidateSlack(errors);
+        ValidateGitLab(errors);
+
         return errors;
     }
 

@@ -72,14 +72,17 @@ public static partial class PlatformTemplate
         ArgumentNullException.ThrowIfNull(settings);
         settings.EnsureValid();
 
+        var resources = Resources(settings);
+        var outputs = Outputs();
+        AddGitLabFederation(settings, resources, outputs);
         return new JsonObject
         {
             ["AWSTemplateFormatVersion"] = "2010-09-09",
             ["Description"] = "Delivery platform: image repository, cluster, load balancer, the CodeCommit -> CodeBuild -> ECS pipeline "
                 + "and its notifications. Rendered by ProvisionInfra; edit the settings, not this file.",
             ["Parameters"] = Parameters(settings),
-            ["Resources"] = Resources(settings),
-            ["Outputs"] = Outputs(),
+            ["Resources"] = resources,
+            ["Outputs"] = outputs,
         };
     }
 

@@ -32,8 +32,15 @@ internal sealed class RequestCaller
         return new Scope(ambient, previous);
     }
 
-    public readonly struct Scope(AsyncLocal<CallerIdentity?> ambient, CallerIdentity? previous) : IDisposable
+    /// <summary>Restores the previous caller; <c>default</c> is an empty scope (an unsigned call has no caller to enter).</summary>
+    public readonly struct Scope(AsyncLocal<CallerIdentity?>? ambient, CallerIdentity? previous) : IDisposable
     {
-        public void Dispose() => ambient.Value = previous;
+        public void Dispose()
+        {
+            if (ambient is not null)
+            {
+                ambient.Value = previous;
+            }
+        }
     }
 }

@@ -110,6 +110,7 @@ internal static class LocalCloudApplication
         services.AddSns(); // API, HTTP/S delivery, EventBridge target, topic resources (Sns/SnsRegistration.cs)
         services.AddSingleton<IResourceProvider, KmsKeyProvider>(); // recorded only
         services.AddSingleton<IResourceProvider, SlackChannelConfigurationProvider>(); // recorded only, nothing goes to Slack
+        services.AddRoleFederation(); // STS AssumeRole*, IAM OIDC providers, the local GitLab issuer (Sts/FederationRegistration.cs)
         services.AddSingleton<IResourceProvider, EcrRepositoryProvider>();
         services.AddSingleton<IResourceProvider, LogGroupProvider>();
         services.AddSingleton<IResourceProvider, IamRoleProvider>();
@@ -128,6 +129,7 @@ internal static class LocalCloudApplication
         app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP
         app.MapCodeBuildCredentials(); // /_codebuild/credentials for build containers
         app.MapSnsSigningCertificate(); // /SimpleNotificationService-<hash>.pem, where SNS messages' SigningCertURL points
+        app.MapLocalGitLabIssuer(); // /_gitlab/... the local OIDC issuer (discovery, JWKS, minting)
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, ApiRouter router) => router.HandleAsync(context));
         // S3 path style: every other path is /<bucket>[/<key>] (bucket names have 3+ characters, so never "v2").
         // (An explicit pattern: the default fallback skips paths that look like files, and object keys often do.)

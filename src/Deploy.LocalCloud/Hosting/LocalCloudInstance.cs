@@ -26,6 +26,12 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
 
     public LocalCloudOptions Options { get; }
 
+    /// <summary>Where the local GitLab OIDC issuer lives on the local cloud's port (<c>Oidc/README.md</c>).</summary>
+    public const string GitLabIssuerPath = Oidc.LocalGitLabIssuer.PathPrefix;
+
+    /// <summary>The local GitLab issuer's URL, the <c>iss</c> of its tokens: <c>http://127.0.0.1:&lt;port&gt;/_gitlab</c>.</summary>
+    public string GitLabIssuer => Endpoint.ToString().TrimEnd('/') + GitLabIssuerPath;
+
     /// <summary>The app's services, for in-process collaborators (the ECS part appends container logs through LogsStore).</summary>
     internal IServiceProvider Services => app.Services;
 

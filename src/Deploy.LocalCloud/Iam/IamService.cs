@@ -5,8 +5,11 @@ using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.Iam;
 
-/// <summary>IAM (query, 2010-05-08): roles, inline and attached role policies. Stored, never evaluated.</summary>
-internal sealed class IamService(IamStore store) : IQueryApiService
+/// <summary>
+/// IAM (query, 2010-05-08): roles, inline and attached role policies (stored; only trust policies are evaluated, when STS
+/// assumes a role), and OpenID Connect providers (<see cref="OpenIdConnectProviderApi"/>).
+/// </summary>
+internal sealed class IamService(IamStore store, OpenIdConnectProviderApi openIdConnect) : IQueryApiService
 {
     private static readonly XNamespace Ns = "https://iam.amazonaws.com/doc/2010-05-08/";
 
@@ -20,10 +23,15 @@ internal sealed class IamService(IamStore store) : IQueryApiService
 
     public XNamespace XmlNamespace => Ns;
 
-    public bool Supports(string action) => Actions.Contains(action);
+    public bool Supports(string action) => Actions.Contains(action) || OpenIdConnectProviderApi.Actions.Contains(action);
 
     public IEnumerable<XElement> Handle(string action, QueryParameters parameters)
     {
+        if (OpenIdConnectProviderApi.Actions.Contains(action))
+        {
+            return openIdConnect.Handle(action, parameters, Ns);
+        }
+
         switch (action)
         {
             case "CreateRole":

@@ -5,7 +5,8 @@ using Deploy.LocalCloud.State;
 
 namespace Deploy.LocalCloud.Iam;
 
-/// <summary>IAM roles and their policies, stored (not enforced: the local cloud authorizes nothing per action).</summary>
+/// <summary>IAM roles and their policies, and OIDC providers, stored (role policies are not enforced per action; trust policies
+/// are evaluated when a role is assumed, see <c>Iam/Policies</c>).</summary>
 internal sealed class IamStore(LocalCloudOptions options, TimeProvider clock)
 {
     private readonly JsonStateFile<IamState> file = new(options.StateDirectory, "iam.json");
@@ -44,6 +45,9 @@ internal sealed class IamStore(LocalCloudOptions options, TimeProvider clock)
 internal sealed class IamState
 {
     public Dictionary<string, RoleRecord> Roles { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>OpenID Connect providers by ARN (<see cref="OpenIdConnectProviders"/>).</summary>
+    public Dictionary<string, OpenIdConnectProviderRecord> OpenIdConnectProviders { get; set; } = new(StringComparer.Ordinal);
 }
 
 internal sealed class RoleRecord

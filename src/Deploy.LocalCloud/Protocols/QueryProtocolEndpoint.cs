@@ -29,18 +29,18 @@ internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> servic
             var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body));
             service = services.FirstOrDefault(s => s.SigningName == outcome.SigningName)
                       ?? services.FirstOrDefault(s => s.Supports(action));
-            var unsigned = !outcome.IsVerified && outcome.Failure == SigV4Failure.MissingAuthentication && service?.AllowsUnsigned(action) == true;
+            // An unsigned call of an action AWS serves without a signature goes on, with no caller.
+            var unsigned = outcome.Failure == SigV4Failure.MissingAuthentication && service?.AllowsUnsigned(action) == true;
             if (!outcome.IsVerified && !unsigned)
             {
                 throw AuthenticationErrors.ForQuery(outcome);
             }
 
-            // An unsigned request (SNS's SubscribeURL) has no caller: nothing acts as anyone.
-            using var caller = outcome.Caller is { } who ? requestCaller.Enter(who) : default(RequestCaller.Scope?);
+            using var caller = unsigned ? default : requestCaller.Enter(outcome.Caller!);
 
             service = (unsigned ? service : services.FirstOrDefault(s => s.SigningName == outcome.SigningName))
                       ?? throw new AwsServiceException("InvalidAction", $"Could not find operation {action} for version {version}");
-            var result = service.Handle(action, new QueryParameters(parameters) { IsSigned = !unsigned });
+            var result = await service.HandleAsync(action, new QueryParameters(parameters) { IsSigned = !unsigned }, context.RequestAborted);
             var ns = service.XmlNamespace;
             document = new XDocument(new XElement(ns + $"{action}Response",
                 new XElement(ns + $"{action}Result", result),

@@ -278,7 +278,9 @@ public sealed class PlatformTemplateTests
     {
         var outputs = Templates.Parsed(variant)["Outputs"]!.AsObject();
 
-        Assert.Equal(PlatformOutputNames.All, outputs.Select(o => o.Key));
+        // GitLab federation adds the roles its jobs assume, for the project's CI/CD variables.
+        string[] gitLab = Templates.Settings(variant).GitLab is null ? [] : [PlatformTemplate.GitLabMirrorRoleArnOutput, PlatformTemplate.GitLabReleaseRoleArnOutput];
+        Assert.Equal([.. PlatformOutputNames.All, .. gitLab], outputs.Select(o => o.Key));
         Assert.All(outputs, o => Assert.Equal($"{{\"Fn::Sub\":\"${{AWS::StackName}}-{o.Key}\"}}", o.Value!["Export"]!["Name"]!.ToJsonString()));
         Assert.Equal("{\"Fn::Join\":[\",\",{\"Ref\":\"SubnetIds\"}]}", outputs["SubnetIds"]!["Value"]!.ToJsonString());
         Assert.Equal("{\"Fn::Sub\":\"http://${LoadBalancer.DNSName}\"}", outputs["LoadBalancerUrl"]!["Value"]!.ToJsonString());

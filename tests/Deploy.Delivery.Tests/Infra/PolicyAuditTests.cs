@@ -196,7 +196,7 @@ public sealed class PolicyAuditTests
             ["PipelineRole"] = "codepipeline.amazonaws.com",
             ["PipelineTriggerRole"] = "events.amazonaws.com",
         };
-        var roles = template["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::IAM::Role").Select(r => r.Key);
+        var roles = template["Resources"]!.AsObject().Where(r => (string?)r.Value!["Type"] == "AWS::IAM::Role" && !GitLabRoles.Contains(r.Key)).Select(r => r.Key);
 
         Assert.Equal(expected.Keys.Append("ChatbotRole").Where(r => r != "ChatbotRole" || Templates.Settings(variant).HasSlackChannel).Order(StringComparer.Ordinal),
             roles.Order(StringComparer.Ordinal));
@@ -227,6 +227,44 @@ public sealed class PolicyAuditTests
         Assert.False(Templates.Parsed(nameof(Templates.Default))["Resources"]!.AsObject().ContainsKey("SlackChannel"));
     }
 
+    private static readonly string[] GitLabRoles = ["GitLabMirrorRole", "GitLabReleaseRole"];
+
+    [Theory]
+    [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
+    public void GitLab_roles_trust_only_the_projects_tokens_of_their_branches_with_aud_and_sub_pinned_and_no_wildcard(string variant)
+    {
+        var settings = Templates.Settings(variant);
+        var template = Templates.Parsed(variant);
+        var resources = template["Resources"]!.AsObject();
+        if (settings.GitLab is not { } gitLab)
+        {
+            Assert.DoesNotContain(resources, r => (string?)r.Value!["Type"] == "AWS::IAM::OIDCProvider" || GitLabRoles.Contains(r.Key));
+            return;
+        }
+
+        var provider = Assert.Single(resources, r => (string?)r.Value!["Type"] == "AWS::IAM::OIDCProvider");
+        Assert.Equal(gitLab.Url, (string?)provider.Value!["Properties"]!["Url"]);
+        Assert.Equal("[\"sts.amazonaws.com\"]", provider.Value["Properties"]!["ClientIdList"]!.ToJsonString());
+        foreach (var (role, branches) in new[] { ("GitLabMirrorRole", gitLab.MirrorBranches), ("GitLabReleaseRole", (IReadOnlyList<string>)[settings.Branch]) })
+        {
+            var trust = Assert.Single(Templates.Properties(template, role)["AssumeRolePolicyDocument"]!["Statement"]!.AsArray())!.AsObject();
+            Assert.Equal("{\"Federated\":{\"Ref\":\"" + provider.Key + "\"}}", trust["Principal"]!.ToJsonString());
+            Assert.Equal("sts:AssumeRoleWithWebIdentity", (string?)trust["Action"]);
+            var condition = Assert.Single(trust["Condition"]!.AsObject());
+            Assert.Equal("StringEquals", condition.Key);
+            Assert.Equal([gitLab.HostAndPath + ":aud", gitLab.HostAndPath + ":sub"], condition.Value!.AsObject().Select(k => k.Key));
+            Assert.Equal("sts.amazonaws.com", (string?)condition.Value[gitLab.HostAndPath + ":aud"]);
+            var subjects = condition.Value[gitLab.HostAndPath + ":sub"] switch
+            {
+                JsonArray many => many.Select(v => (string)v!).ToList(),
+                var one => [(string)one!],
+            };
+            Assert.Equal(branches.Select(b => $"project_path:{gitLab.ProjectPath}:ref_type:branch:ref:{b}"), subjects);
+            Assert.DoesNotContain('*', trust.ToJsonString());
+            Assert.DoesNotContain('?', trust.ToJsonString());
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
     public void Only_eventbridge_may_publish_to_the_topic_and_only_for_the_rules_that_target_it(string variant)
@@ -250,6 +288,23 @@ public sealed class PolicyAuditTests
 
     [Theory]
     [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
+    public void The_mirror_role_pushes_to_and_reads_the_pipelines_repository_and_reads_the_stack_only(string variant)
+    {
+        if (Templates.Settings(variant).GitLab is null)
+        {
+            return;
+        }
+
+        Assert.Equal(
+            [
+                "codecommit:GetBranch,codecommit:GitPull,codecommit:GitPush -> {\"Fn::GetAtt\":[\"SourceRepository\",\"Arn\"]}",
+                "cloudformation:DescribeStacks -> {\"Ref\":\"AWS::StackId\"}",
+            ],
+            RoleStatements(Templates.Parsed(variant), "GitLabMirrorRole").Select(Summary));
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
     public void The_topics_key_is_customer_managed_and_lets_eventbridge_only_encrypt_for_the_topic(string variant)
     {
         var template = Templates.Parsed(variant);
@@ -260,6 +315,28 @@ public sealed class PolicyAuditTests
         Assert.Equal(2, statements.Count);
         Assert.Equal("{\"Service\":\"events.amazonaws.com\"}", statements[1]["Principal"]!.ToJsonString());
         Assert.Equal(["kms:Decrypt", "kms:GenerateDataKey"], Actions(statements[1]));
+    }
+
+    [Theory]
+    [MemberData(nameof(Templates.Variants), MemberType = typeof(Templates))]
+    public void The_release_role_also_reads_the_pipeline_the_builds_their_logs_and_the_rollout_and_changes_nothing_but_the_repository(string variant)
+    {
+        if (Templates.Settings(variant).GitLab is null)
+        {
+            return;
+        }
+
+        var statements = RoleStatements(Templates.Parsed(variant), "GitLabReleaseRole");
+        var summaries = statements.Select(Summary).ToList();
+        var actions = statements.SelectMany(Actions).ToList();
+
+        Assert.Contains("codepipeline:GetPipeline,codepipeline:GetPipelineExecution,codepipeline:GetPipelineState,codepipeline:ListActionExecutions,codepipeline:ListPipelineExecutions -> "
+            + "{\"Fn::Sub\":\"arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}\"}", summaries);
+        Assert.Contains("codebuild:BatchGetBuilds -> {\"Fn::GetAtt\":[\"BuildProject\",\"Arn\"]}", summaries);
+        Assert.Contains("logs:GetLogEvents -> [{\"Fn::GetAtt\":[\"BuildLogGroup\",\"Arn\"]},{\"Fn::GetAtt\":[\"ServiceLogGroup\",\"Arn\"]}]", summaries);
+        Assert.Contains("ecs:DescribeServices -> {\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${Cluster}/${ServiceName}\"}", summaries);
+        // Everything but the push is a read: no Create/Update/Delete/Put/Start/Stop/Register anywhere.
+        Assert.All(actions.Where(a => a != "codecommit:GitPush"), a => Assert.Matches(@":(Get|List|Describe|BatchGet|GitPull)", a));
     }
 
     /// <summary>Every statement anywhere in the template (trust policies included), with where it is.</summary>

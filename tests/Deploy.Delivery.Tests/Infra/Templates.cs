@@ -3,8 +3,8 @@ using Deploy.Delivery.Infra;
 
 namespace Deploy.Delivery.Tests.Infra;
 
-/// <summary>The two platform variants the tests render: all defaults, and an explicit network with a KMS key, distinct names
-/// and an AWS Chatbot Slack channel for the notifications.</summary>
+/// <summary>The platform variants the tests render: all defaults; an explicit network with a KMS key, distinct names, a
+/// self-managed GitLab and an AWS Chatbot Slack channel for the notifications; and the defaults with GitLab.com federation.</summary>
 internal static class Templates
 {
     public static PlatformSettings Default { get; } = new();
@@ -27,9 +27,13 @@ internal static class Templates
         PipelineName = "orders-delivery",
         SlackWorkspaceId = "T0123ABCD",
         SlackChannelId = "C0123ABCDEF",
+        GitLab = new GitLabFederation { Url = "https://gitlab.example.com", ProjectPath = "orders/api", MirrorBranches = ["develop", "staging"] },
     };
 
-    public static IReadOnlyList<string> VariantNames { get; } = [nameof(Default), nameof(ExplicitNetworkWithKms)];
+    /// <summary>All defaults plus GitLab.com federation for one project.</summary>
+    public static PlatformSettings WithGitLab { get; } = new() { GitLab = new GitLabFederation { ProjectPath = "acme/platform/sample-service" } };
+
+    public static IReadOnlyList<string> VariantNames { get; } = [nameof(Default), nameof(ExplicitNetworkWithKms), nameof(WithGitLab)];
 
     public static TheoryData<string> Variants => new(VariantNames);
 
@@ -37,6 +41,7 @@ internal static class Templates
     {
         nameof(Default) => Default,
         nameof(ExplicitNetworkWithKms) => ExplicitNetworkWithKms,
+        nameof(WithGitLab) => WithGitLab,
         _ => throw new ArgumentOutOfRangeException(nameof(variant), variant, "Unknown variant."),
     };
 

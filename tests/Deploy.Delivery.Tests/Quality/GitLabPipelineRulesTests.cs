@@ -17,7 +17,7 @@ public sealed class GitLabPipelineRulesTests(LintToolsFixture tools)
     {
         // A merge request pipeline: GitLab sets the source and no CI_COMMIT_BRANCH.
         { "merge request", ["CI_PIPELINE_SOURCE=merge_request_event", "CI_MERGE_REQUEST_IID=7"], ["test", "lint"] },
-        { "push to the default branch", ["CI_PIPELINE_SOURCE=push", $"CI_COMMIT_BRANCH={DefaultBranch}"], ["test", "lint", "mirror"] },
+        { "push to the default branch", ["CI_PIPELINE_SOURCE=push", $"CI_COMMIT_BRANCH={DefaultBranch}"], ["test", "lint", "release"] },
         { "push to develop", ["CI_PIPELINE_SOURCE=push", "CI_COMMIT_BRANCH=develop"], ["test", "lint", "mirror"] },
         { "push to another branch", ["CI_PIPELINE_SOURCE=push", "CI_COMMIT_BRANCH=feature/faster-tests"], ["test", "lint"] },
     };

@@ -213,7 +213,7 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
             Assert.Contains(reason, latest["errorDetails"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
         }
 
-        // The platform's shape, Source → Build → Deploy: until the CodeBuild executor is there, Build says so in one line.
+        // The platform's shape, Source → Build → Deploy: a Build action naming a project that does not exist fails in one line.
         var platform = JsonNode.Parse((await world.Cli.JsonAsync("codepipeline", "get-pipeline", "--name", "no-service"))["pipeline"]!.ToJsonString())!.AsObject();
         platform.Remove("version");
         platform["name"] = "with-build";
@@ -225,7 +225,8 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         await world.Cli.JsonAsync("codepipeline", "create-pipeline", "--pipeline", platform.ToJsonString());
         var built = await world.WaitForExecutionAsync("with-build", _ => true, PipelineWorld.Finished, Generous, "with-build to finish");
         var build = (await world.ActionsAsync("with-build", built["pipelineExecutionId"]!.GetValue<string>())).Single(a => a["stageName"]!.GetValue<string>() == "Build");
-        Assert.Equal("CodeBuild executor not available", build["output"]!["executionResult"]!["errorDetails"]!["message"]!.GetValue<string>());
+        Assert.StartsWith("CodeBuild refused to start project sample-build: ResourceNotFoundException: Project cannot be found: arn:aws:codebuild:",
+            build["output"]!["executionResult"]!["errorDetails"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
 
         Assert.Equal("InvalidStructureException", await world.Cli.ErrorCodeAsync("codepipeline", "create-pipeline", "--pipeline",
             """{"name":"queued","roleArn":"arn:aws:iam::000000000000:role/p","artifactStore":{"type":"S3","location":"pipeline-artifacts"},"executionMode":"QUEUED","pipelineType":"V2","stages":[{"name":"A","actions":[]},{"name":"B","actions":[]}]}"""));
