@@ -47,7 +47,7 @@ internal sealed partial class Build
                 Prune = MirrorPrune,
                 Force = ForceMirror,
                 PreemptiveAuth = MirrorPreemptiveAuth,
-                GitLab = Host.Kind == HostKind.GitLab ? GitLabJob.FromEnvironment(Environment) : null,
+                GitLab = Host.Kind == HostKind.GitLab ? GitLabJob.Require(Environment) : null,
             };
             if (Environment.TryGetValue("CI_JOB_TOKEN", out var jobToken) && jobToken.Length > 0)
                 RegisterSecret(jobToken); // in origin's URL, which a failed git fetch --unshallow may print

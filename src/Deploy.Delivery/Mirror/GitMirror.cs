@@ -71,9 +71,9 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
             throw new BuildFailedException(e.Message);
         }
 
-        var pruneNamespaces = options.Prune
-            ? refspecs.Where(r => !(sourceRefs.BranchesFromJob && r.Source.StartsWith("refs/heads/", StringComparison.Ordinal))).ToList()
-            : [];
+        // A CI checkout holds the job's commit and whatever refs the runner chose to fetch, not the project's refs: pruning
+        // from it would delete at the target what the job merely did not fetch.
+        var pruneNamespaces = options.Prune && !sourceRefs.BranchesFromJob ? refspecs : [];
         // Many updated branches must not start hundreds of git processes at once.
         using var ancestryChecks = new SemaphoreSlim(Math.Max(2, Environment.ProcessorCount));
         var updates = await MirrorPlan.ComputeAsync(
@@ -94,10 +94,79 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
                 + "Re-run with --force-mirror to overwrite them; nothing was pushed.");
         }
 
+        var deletions = updates.Where(u => u.Change == RefChange.Delete).ToList();
+        if (deletions.Count > 0)
+        {
+            await CheckSourceHoldsTheRefsAsync(options, sourceRefs, deletions, cancellationToken);
+            // Said before the push, so an interrupted or half-rejected push still shows what it was deleting.
+            log.Warning($"Deleting {deletions.Count} ref(s) at {remote} that this checkout no longer has (--mirror-prune false keeps them):");
+            foreach (var deletion in deletions)
+                log.Warning("  " + deletion);
+        }
+
         await PushAsync(options, updates, cancellationToken);
         foreach (var update in updates)
             log.Information("  " + update);
         return new MirrorResult(updates);
+    }
+
+    /// <summary>
+    /// Pruning trusts the checkout to hold every branch of the project. A detached HEAD, a shallow or single-branch clone,
+    /// or a branch this checkout still tracks from a remote says it does not: deleting there would lose a branch at the
+    /// target, so the mirror refuses before pushing anything.
+    /// </summary>
+    private async Task CheckSourceHoldsTheRefsAsync(
+        GitMirrorOptions options, SourceRefs source, List<RefUpdate> deletions, CancellationToken cancellationToken)
+    {
+        var directory = options.SourceDirectory;
+        string? why = null;
+        if (source.WasShallow)
+        {
+            why = "it was a shallow clone, which holds only some of the project's refs";
+        }
+        else if (!await IsOnBranchAsync(directory, cancellationToken))
+        {
+            why = "HEAD is detached, as in a CI checkout that holds one commit rather than the project's branches";
+        }
+        else if (await SingleBranchRemoteAsync(directory, cancellationToken) is { } remoteName)
+        {
+            why = $"it is a single-branch clone (remote {remoteName} fetches one branch only)";
+        }
+        else
+        {
+            var tracked = await TrackedBranchesAsync(directory, cancellationToken);
+            var stillTracked = deletions.Where(d => d.Ref.StartsWith("refs/heads/", StringComparison.Ordinal) && tracked.Contains(d.Ref["refs/heads/".Length..])).ToList();
+            if (stillTracked.Count > 0)
+                why = $"{string.Join(", ", stillTracked.Select(d => d.Ref))} still exist(s) at a remote of this checkout (refs/remotes/*), only not as local branches";
+        }
+
+        if (why is not null)
+        {
+            throw new BuildFailedException(
+                $"Refusing to delete {deletions.Count} ref(s) at {options.RemoteUrl} ({string.Join(", ", deletions.Select(d => d.Ref))}): {why}. "
+                + "Mirror from a full clone that holds every branch, or pass --mirror-prune false; nothing was pushed.");
+        }
+    }
+
+    /// <summary>The first remote whose fetch refspecs name no <c>refs/heads/*</c> pattern (<c>git clone --single-branch</c>).</summary>
+    private async Task<string?> SingleBranchRemoteAsync(string directory, CancellationToken cancellationToken)
+    {
+        var fetches = await GitAsync(directory, ["config", "--get-regexp", @"^remote\..*\.fetch$"], cancellationToken);
+        var byRemote = fetches.Output
+            .Select(l => l.Split(' ', 2))
+            .Where(p => p.Length == 2)
+            .GroupBy(p => p[0]["remote.".Length..^".fetch".Length], p => p[1].Trim(), StringComparer.Ordinal);
+        return byRemote.FirstOrDefault(g => !g.Any(spec => spec.TrimStart('+').StartsWith("refs/heads/*:", StringComparison.Ordinal)))?.Key;
+    }
+
+    /// <summary>Branch names under <c>refs/remotes/&lt;remote&gt;/</c>.</summary>
+    private async Task<HashSet<string>> TrackedBranchesAsync(string directory, CancellationToken cancellationToken)
+    {
+        var listed = await GitAsync(directory, ["for-each-ref", "--format=%(refname)", "refs/remotes/"], cancellationToken);
+        return [.. listed.Output
+            .Select(l => l.Trim().Split('/', 4))
+            .Where(p => p.Length == 4 && p[3] != "HEAD")
+            .Select(p => p[3])];
     }
 
     private static List<MirrorRefspec> ParseRefspecs(IReadOnlyList<string> refspecs)
@@ -112,7 +181,7 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         }
     }
 
-    private sealed record SourceRefs(IReadOnlyDictionary<string, string> Refs, bool BranchesFromJob);
+    private sealed record SourceRefs(IReadOnlyDictionary<string, string> Refs, bool BranchesFromJob, bool WasShallow);
 
     private async Task<SourceRefs> SourceRefsAsync(GitMirrorOptions options, BranchFilter filter, CancellationToken cancellationToken)
     {
@@ -120,7 +189,8 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         var shallow = await GitAsync(directory, ["rev-parse", "--is-shallow-repository"], cancellationToken);
         if (shallow.ExitCode != 0)
             throw new BuildFailedException($"{directory} is not a git repository: {LastLine(shallow)}");
-        if (shallow.Output.Count > 0 && shallow.Output[0].Trim() == "true")
+        var wasShallow = shallow.Output.Count > 0 && shallow.Output[0].Trim() == "true";
+        if (wasShallow)
             await UnshallowAsync(options, cancellationToken);
 
         // Symbolic refs (refs/remotes/origin/HEAD) are aliases, not refs to mirror.
@@ -132,7 +202,7 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         // GitLab checks out the job's commit on a detached HEAD; its local branches are not the project's branches.
         var job = options.GitLab;
         if (job is null)
-            return new SourceRefs(refs, BranchesFromJob: false);
+            return new SourceRefs(refs, BranchesFromJob: false, wasShallow);
 
         // A CI clone holds the job's commit (on a detached HEAD, as GitLab checks it out), not the project's branches: its
         // local branches are replaced by the job's, and branches are never pruned from it. To mirror every branch from a
@@ -152,10 +222,10 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         else
         {
             refs[branch] = job.CommitSha;
-            log.Information($"GitLab job{(detached ? " on a detached HEAD" : "")}: pushing {job.CommitSha} as {branch}; other branches are neither pushed nor pruned");
+            log.Information($"GitLab job{(detached ? " on a detached HEAD" : "")}: pushing {job.CommitSha} as {branch}; other branches are neither pushed nor pruned, and nothing is deleted");
         }
 
-        return new SourceRefs(refs, BranchesFromJob: true);
+        return new SourceRefs(refs, BranchesFromJob: true, wasShallow);
     }
 
     private async Task UnshallowAsync(GitMirrorOptions options, CancellationToken cancellationToken)

@@ -50,6 +50,8 @@ public sealed record GitMirrorOptions
 /// <param name="IsTag">Whether <c>CI_COMMIT_TAG</c> is set (a tag pipeline: no branch to push).</param>
 public sealed record GitLabJob(string CommitSha, string RefName, bool IsTag)
 {
+    private static readonly string[] JobVariables = ["CI_COMMIT_SHA", "CI_COMMIT_REF_NAME"];
+
     /// <summary>The job from <c>CI_COMMIT_SHA</c>, <c>CI_COMMIT_REF_NAME</c> and <c>CI_COMMIT_TAG</c>; null when they are missing.</summary>
     public static GitLabJob? FromEnvironment(IReadOnlyDictionary<string, string> environment)
     {
@@ -58,5 +60,19 @@ public sealed record GitLabJob(string CommitSha, string RefName, bool IsTag)
             && environment.TryGetValue("CI_COMMIT_REF_NAME", out var refName) && !string.IsNullOrWhiteSpace(refName)
             ? new GitLabJob(sha.Trim(), refName.Trim(), environment.TryGetValue("CI_COMMIT_TAG", out var tag) && !string.IsNullOrWhiteSpace(tag))
             : null;
+    }
+
+    /// <summary>The job from GitLab's predefined variables, which a GitLab job always has.</summary>
+    /// <exception cref="Deploy.Engine.BuildFailedException">A variable is missing: the mirror must not guess (before this check
+    /// a job without them fell back to mirroring and pruning every local branch).</exception>
+    public static GitLabJob Require(IReadOnlyDictionary<string, string> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        if (FromEnvironment(environment) is { } job)
+            return job;
+        var missing = JobVariables.Where(name => !environment.TryGetValue(name, out var value) || string.IsNullOrWhiteSpace(value)).ToList();
+        throw new Deploy.Engine.BuildFailedException(
+            $"GITLAB_CI is set but {string.Join(" and ", missing)} {(missing.Count == 1 ? "is" : "are")} not: Mirror in a GitLab job pushes the job's commit "
+            + "to its branch and needs GitLab's predefined variables; run it in a GitLab job, or unset GITLAB_CI outside GitLab. Nothing was pushed.");
     }
 }
