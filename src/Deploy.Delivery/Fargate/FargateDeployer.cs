@@ -94,11 +94,17 @@ public sealed class FargateDeployer(
             return new DeployResult(DeployOutcome.DryRun, definition.Family, clock.GetUtcNow() - started, options.ServiceUrl);
         }
 
-        // 4. Register; create or update.
-        var registered = (await ecs.RegisterTaskDefinitionAsync(definition, cancellationToken)).TaskDefinition;
-        var arn = registered?.TaskDefinitionArn ?? throw new DeployException($"RegisterTaskDefinition returned no task definition for family {definition.Family}.");
+        // 4. Register (unless an earlier run that did not finish already did: the same content is not a new revision);
+        // create or update.
+        var arn = await LatestIdenticalRevisionAsync(definition, current, cancellationToken);
+        if (arn is null)
+        {
+            var registered = (await ecs.RegisterTaskDefinitionAsync(definition, cancellationToken)).TaskDefinition;
+            arn = registered?.TaskDefinitionArn ?? throw new DeployException($"RegisterTaskDefinition returned no task definition for family {definition.Family}.");
+            log.Information($"Registered {RolloutDecision.Revision(arn)}{(current is null ? "" : $" (was {RolloutDecision.Revision(current.TaskDefinitionArn)})")}");
+        }
+
         var revision = RolloutDecision.Revision(arn);
-        log.Information($"Registered {revision}{(current is null ? "" : $" (was {RolloutDecision.Revision(current.TaskDefinitionArn)})")}");
 
         var loadBalanced = options.TargetGroupArn is not null;
         EcsService? updated;
@@ -142,6 +148,23 @@ public sealed class FargateDeployer(
         await watcher.WaitAsync(ServiceCalls.WatchFor(updated, options.Cluster, options.ServiceName, arn, definition.ContainerDefinitions, started), options.Timeout, cancellationToken);
         ServiceCalls.PrintUrl(log, options.ServiceUrl);
         return new DeployResult(DeployOutcome.Deployed, revision, clock.GetUtcNow() - started, options.ServiceUrl);
+    }
+
+    /// <summary>The family's newest active revision when it is not the service's and has exactly this content (left by a
+    /// run that registered it and then failed or was interrupted); null otherwise.</summary>
+    private async Task<string?> LatestIdenticalRevisionAsync(RegisterTaskDefinitionRequest definition, TaskDefinition? current, CancellationToken cancellationToken)
+    {
+        var listed = (await ecs.ListTaskDefinitionsAsync(
+            new ListTaskDefinitionsRequest { FamilyPrefix = definition.Family, Status = "ACTIVE", Sort = "DESC", MaxResults = 1 }, cancellationToken))
+            .TaskDefinitionArns;
+        var latest = listed is { Count: > 0 } ? listed[0] : null;
+        if (latest is null || latest == current?.TaskDefinitionArn)
+            return null;
+        var described = (await ecs.DescribeTaskDefinitionAsync(new DescribeTaskDefinitionRequest { TaskDefinition = latest }, cancellationToken)).TaskDefinition;
+        if (described is null || !TaskDefinitionDiff.SameContent(described.ToRegisterRequest(), definition))
+            return null;
+        log.Information($"Reusing {RolloutDecision.Revision(latest)}: it already has this content (registered by an earlier run that did not finish); nothing registered");
+        return latest;
     }
 
     private async Task<DeployResult> UnchangedAsync(EcsService service, TaskDefinition current, DeployOptions options, DateTimeOffset started, CancellationToken cancellationToken)

@@ -159,6 +159,22 @@ public sealed class FargateDeployerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_rerun_after_a_failed_deploy_reuses_the_identical_revision_it_registered_instead_of_adding_another()
+    {
+        world.Given("sample-service:1");
+        world.FailNextRollout = true;
+        await Assert.ThrowsAsync<DeploymentFailedException>(() => world.Deployer().DeployAsync(world.Options()));
+
+        var result = await world.Deployer().DeployAsync(world.Options());
+
+        Assert.Equal("sample-service:2", result.TaskDefinition);
+        Assert.Equal(DeployOutcome.Deployed, result.Outcome);
+        Assert.Single(world.Fake.Operations, o => o == "RegisterTaskDefinition");
+        Assert.Contains("Reusing sample-service:2: it already has this content (registered by an earlier run that did not finish); nothing registered", world.Log.Lines);
+        Assert.Throws<KeyNotFoundException>(() => world.Definition("sample-service:3"));
+    }
+
+    [Fact]
     public async Task An_invalid_template_registers_nothing()
     {
         var path = Path.Combine(Directory.CreateTempSubdirectory("taskdef-").FullName, "taskdef.json");
