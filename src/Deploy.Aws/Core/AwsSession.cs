@@ -124,10 +124,17 @@ public sealed class AwsSession : IDisposable
         }
         catch (AmazonClientException ex)
         {
-            throw new InvalidOperationException(
-                "No AWS credentials found (environment, profile/SSO, web identity, container or instance metadata): " + ex.Message, ex);
+            // The SDK's message lists every provider's exception over many lines, some about sources nobody configured
+            // (a web identity complaint without AWS_WEB_IDENTITY_TOKEN_FILE): say what was tried, once; the cause stays inner.
+            throw new InvalidOperationException(NoCredentialsMessage(), ex);
         }
     }
+
+    /// <summary>One line: the sources the default chain tried, in its order.</summary>
+    internal static string NoCredentialsMessage() =>
+        "No AWS credentials found; tried environment keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the profile "
+        + $"'{(System.Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } name ? name : "default")}' of the shared config and credentials files, "
+        + "web identity (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE), container credentials (ECS, CodeBuild) and instance metadata.";
 
     private static string? TryFallbackRegion()
     {
