@@ -45,6 +45,27 @@ internal sealed partial class Build
 
     AwsSession? awsSession;
 
+    /// <summary>The account session, created once: by the early check before any target runs, or on first use.</summary>
+    AwsSession? accountSession;
+
+    /// <summary>The targets that call AWS; with Cloud=Aws their credentials are checked before anything runs.</summary>
+    static readonly string[] AwsTargets = [nameof(ProvisionInfra), nameof(DestroyInfra), nameof(PushEcr), nameof(DeployFargate), nameof(Rollback), nameof(Mirror), nameof(Release)];
+
+    /// <summary>
+    /// Cloud=Aws and a planned target calls AWS: a credential source must exist now, not after BuildImage ran. Only the
+    /// source is checked (no call is made); web identity and SSO tokens are exchanged on first use.
+    /// </summary>
+    void CheckAwsCredentialsConfigured()
+    {
+        var mirrorOnItsOwn = !string.IsNullOrEmpty(GitPassword) && CodeCommitUrl is not null;
+        if (Cloud != CloudKind.Aws || !PlannedTargets.Any(t => AwsTargets.Contains(t) && !(t == nameof(Mirror) && mirrorOnItsOwn)))
+        {
+            return;
+        }
+
+        accountSession ??= AccountSession();
+    }
+
     /// <summary>The file the LocalCloud target writes: AWS_ENDPOINT_URL, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION.</summary>
     string LocalCloudEnvFile => Path.Combine(TemporaryDirectory, "local-cloud", "env");
 
@@ -56,7 +77,7 @@ internal sealed partial class Build
             return awsSession;
         }
 
-        var session = Cloud == CloudKind.Local ? LocalCloudSession() : AccountSession();
+        var session = Cloud == CloudKind.Local ? LocalCloudSession() : accountSession ??= AccountSession();
         ImmutableCredentials credentials;
         try
         {
@@ -100,7 +121,11 @@ internal sealed partial class Build
         }
         catch (InvalidOperationException e)
         {
-            throw new BuildFailedException($"AWS is not configured (Cloud=Aws): {e.Message}", e);
+            var advice = e.Message.StartsWith("No AWS credentials", StringComparison.Ordinal)
+                ? " Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or AWS_PROFILE (or --aws-profile) after aws configure or aws sso login; "
+                  + "in GitLab CI set AWS_ROLE_ARN and give the job an id_tokens entry GITLAB_OIDC_TOKEN (aud: sts.amazonaws.com)."
+                : "";
+            throw new BuildConfigurationException($"AWS is not configured (--profile aws): {e.Message}{advice}", e);
         }
     }
 
@@ -123,6 +148,7 @@ internal sealed partial class Build
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = Required("AWS_ENDPOINT_URL") };
         return new AwsSession(Options(environment) with
         {
+            UnreachableHint = "the local cloud is not answering; restart it with ./build.sh LocalCloud (./build.sh LocalCloudDown first if it hangs)",
             Region = Required("AWS_REGION"),
             Credentials = new BasicAWSCredentials(Required("AWS_ACCESS_KEY_ID"), Required("AWS_SECRET_ACCESS_KEY")),
         });

@@ -87,7 +87,8 @@ internal sealed partial class Build
             ?? (File.Exists(pushed) ? (await PushedImage.ReadAsync(pushed, cancellationToken)).Uri : $"{platform.RepositoryUri}:{commit}");
         try
         {
-            return ImageReference.Parse(reference);
+            // --help documents <repository>:<tag>: a name without a registry host is the platform registry's.
+            return DeployImage is null ? ImageReference.Parse(reference) : ImageReference.Parse(DeployImage, platform.RepositoryUri.Split('/')[0]);
         }
         catch (FormatException e)
         {

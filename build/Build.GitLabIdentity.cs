@@ -43,9 +43,13 @@ internal sealed partial class Build
 
     bool HasGitLabIdentity => !string.IsNullOrEmpty(GitlabOidcToken) && !string.IsNullOrEmpty(AwsRoleArn);
 
-    /// <summary>Half a web identity is a misconfigured job: say which half is missing before anything runs.</summary>
+    /// <summary>
+    /// Before anything runs: bad parameter values; then, with Cloud=Aws, half a web identity (say which half is missing) and
+    /// no credential source at all.
+    /// </summary>
     protected override void OnBuildInitialized()
     {
+        CheckParameterValues();
         if (Cloud != CloudKind.Aws)
         {
             return;
@@ -62,6 +66,8 @@ internal sealed partial class Build
             throw new BuildConfigurationException(
                 "AWS_ROLE_ARN is set but GITLAB_OIDC_TOKEN is not: give the job an id_tokens entry GITLAB_OIDC_TOKEN (aud: sts.amazonaws.com).");
         }
+
+        CheckAwsCredentialsConfigured();
     }
 
     /// <summary>A session on the role's credentials; the first AWS call assumes the role.</summary>

@@ -66,8 +66,57 @@ internal sealed partial class Build
 
     string InfraDirectory => Path.Combine(ArtifactsDirectory, "infra");
 
-    PlatformSettings PlatformSettings => new()
+    PlatformSettings PlatformSettings => PlatformSettingsWith(GitLabFederation);
+
+    /// <summary>The command-line flag of each setting the parameters feed, so that a bad value is named as the user typed it.</summary>
+    static readonly Dictionary<string, string> PlatformSettingFlags = new(StringComparer.Ordinal)
     {
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.ServiceName)] = "--service-name",
+        ["Lifecycle.KeepTaggedImages"] = "--keep-tagged-images",
+        ["Lifecycle.ExpireUntaggedAfterDays"] = "--expire-untagged-after-days",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.LogRetentionDays)] = "--log-retention-days",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.ServicePort)] = "--service-port",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.LoadBalancerIngressCidr)] = "--ingress-cidr",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.VpcId)] = "--vpc-id",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.SubnetIds)] = "--subnet-ids",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.Branch)] = "--pipeline-branch",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.SlackWorkspaceId)] = "--slack-workspace-id",
+        [nameof(Deploy.Delivery.Infra.PlatformSettings.SlackChannelId)] = "--slack-channel-id",
+    };
+
+    /// <summary>
+    /// Bad values stop the build before anything runs (exit 2), each named by its flag: the platform's settings when
+    /// ProvisionInfra is planned, and the numbers every run uses.
+    /// </summary>
+    void CheckParameterValues()
+    {
+        var errors = new List<string>();
+        if (AwsMaxAttempts < 1)
+            errors.Add($"--aws-max-attempts is {AwsMaxAttempts}; use 1 or more (1 means no retries).");
+        if (DesiredCount < 0)
+            errors.Add($"--desired-count is {DesiredCount}; use 0 or more tasks.");
+        if (Timeout <= TimeSpan.Zero)
+            errors.Add($"--timeout is {Timeout}; give a positive duration such as 15m.");
+        if (PlannedTargets.Contains(nameof(ProvisionInfra)))
+        {
+            // The local GitLab issuer's URL is known once the local cloud runs; the default URL stands in for it here.
+            var gitLab = string.IsNullOrWhiteSpace(GitlabProjectPath)
+                ? null
+                : new GitLabFederation { ProjectPath = GitlabProjectPath.Trim(), Url = GitlabUrl ?? GitLabFederation.DefaultUrl, MirrorBranches = GitlabMirrorBranches };
+            errors.AddRange(PlatformSettingsWith(gitLab).Validate());
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new BuildConfigurationException(errors.Count == 1
+                ? errors[0]
+                : $"{errors.Count} parameter values are not valid:" + string.Concat(errors.Select(e => "\n  " + e)));
+        }
+    }
+
+    PlatformSettings PlatformSettingsWith(GitLabFederation? gitLab) => new()
+    {
+        SettingNames = PlatformSettingFlags,
         ServiceName = ServiceName,
         TagMutability = TagMutability,
         Lifecycle = new ImageLifecycle(KeepTaggedImages, ExpireUntaggedAfterDays),
@@ -80,7 +129,7 @@ internal sealed partial class Build
         Branch = PipelineBranch,
         SlackWorkspaceId = SlackWorkspaceId,
         SlackChannelId = SlackChannelId,
-        GitLab = GitLabFederation,
+        GitLab = gitLab,
     };
 
     // The graph: PushEcr, DeployFargate and Mirror (hence Release) depend on ProvisionInfra, so a fresh machine provisions

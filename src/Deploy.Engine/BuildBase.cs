@@ -33,6 +33,9 @@ public abstract class BuildBase
     /// <summary>The targets named on the command line (or the default target).</summary>
     public IReadOnlyList<string> InvokedTargets { get; internal set; } = [];
 
+    /// <summary>The targets the plan will run (not statically skipped), in order; set before <see cref="OnBuildInitialized"/>.</summary>
+    public IReadOnlyList<string> PlannedTargets { get; internal set; } = [];
+
     /// <summary>Not on a CI server.</summary>
     public bool IsLocalBuild => !IsServerBuild;
 

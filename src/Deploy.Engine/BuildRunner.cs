@@ -54,7 +54,15 @@ public static class BuildRunner
             var binder = new ParameterBinder(root, environment);
             binder.Bind(build, parameters, commandLine);
             foreach (var parameter in parameters.Where(p => p.IsSecret))
+            {
                 RegisterSecretValue(masker, parameter.GetValue(build));
+                // Arguments are readable by every user of the machine (ps, /proc/<pid>/cmdline); the value works, the habit not.
+                if (parameter.Source.StartsWith("--", StringComparison.Ordinal))
+                {
+                    log.Warning($"{parameter.OptionName} on the command line is visible in the process list; set {parameter.EnvironmentName} in the environment "
+                        + "(a masked CI/CD variable in GitLab) or put it in an untracked .nuke/parameters.<profile>.json.");
+                }
+            }
 
             build.RootDirectory = root;
             build.Environment = environment;
@@ -87,6 +95,7 @@ public static class BuildRunner
                 return BuildSummary.Succeeded;
             }
 
+            build.PlannedTargets = [.. plan.Targets.Where(t => !t.IsSkipped).Select(t => t.Name)];
             build.Initialized();
             CheckRequirements(plan);
             var sections = new TargetSections(log, build.Host.Kind, TimeProvider.System);

@@ -29,7 +29,7 @@ internal static class BuildSummary
             r.Name,
             r.Status.ToString(),
             r.Status is TargetStatus.Succeeded or TargetStatus.Failed or TargetStatus.Aborted ? FormatDuration(r.Duration) : "-",
-            r.Note ?? "",
+            FirstLine(r.Note),
         }).ToList();
         var widths = Enumerable.Range(0, 3).Select(c => rows.Select(r => r[c].Length).Append(header[c].Length).Max()).ToArray();
         string Line(string[] cells) =>
@@ -52,6 +52,10 @@ internal static class BuildSummary
             _ => "Build failed.",
         });
     }
+
+    /// <summary>A row is one line: a note with a list on following lines shows its first line (the log has the rest).</summary>
+    internal static string FirstLine(string? note) =>
+        note is null ? "" : note.Split('\n', 2)[0].TrimEnd('\r', ' ', ':');
 
     public static string FormatDuration(TimeSpan duration) =>
         duration < TimeSpan.FromSeconds(1) ? "< 1s"

@@ -130,6 +130,34 @@ public sealed class SecretMaskingTests : IDisposable
         Assert.Equal("*** and *** x", masker.Mask("abcdef and abc x"));
     }
 
+    [Fact]
+    public async Task A_secret_passed_as_an_argument_gets_one_warning_and_one_from_the_environment_none()
+    {
+        var argument = await fixture.RunAsync<DeployBuild>("Compile", "--git-password", Password);
+        fixture.Environment["GIT_PASSWORD"] = Password;
+        var environment = await fixture.RunAsync<DeployBuild>("Compile");
+
+        var warning = Assert.Single(argument.Output.Split('\n'), l => l.Contains("process list", StringComparison.Ordinal));
+        Assert.Contains("--git-password on the command line", warning, StringComparison.Ordinal);
+        Assert.Contains("set GIT_PASSWORD in the environment", warning, StringComparison.Ordinal);
+        Assert.DoesNotContain("process list", environment.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain(Password, argument.Output + environment.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_note_with_a_list_on_following_lines_shows_its_first_line_in_the_summary_row()
+    {
+        var result = await fixture.RunAsync(new ListNoteBuild(), CancellationToken.None, "Prune");
+
+        Assert.Matches(@"^Prune\s+Succeeded\s+\S.*\s+removed 2 images$", result.Row("Prune"));
+        Assert.DoesNotContain(result.Output.Split('\n'), l => l.StartsWith("  old:1", StringComparison.Ordinal) && l.Contains("Succeeded", StringComparison.Ordinal));
+    }
+
+    private sealed class ListNoteBuild : BuildBase
+    {
+        private Target Prune => _ => _.Executes(() => Note("removed 2 images:\n  old:1\n  old:2"));
+    }
+
     private sealed class RuntimeSecretBuild : BuildBase
     {
         private Target Login => _ => _.Executes(() =>

@@ -124,10 +124,17 @@ public sealed class AwsSession : IDisposable
         }
         catch (AmazonClientException ex)
         {
-            throw new InvalidOperationException(
-                "No AWS credentials found (environment, profile/SSO, web identity, container or instance metadata): " + ex.Message, ex);
+            // The SDK's message lists every provider's exception over many lines, some about sources nobody configured
+            // (a web identity complaint without AWS_WEB_IDENTITY_TOKEN_FILE): say what was tried, once; the cause stays inner.
+            throw new InvalidOperationException(NoCredentialsMessage(), ex);
         }
     }
+
+    /// <summary>One line: the sources the default chain tried, in its order.</summary>
+    internal static string NoCredentialsMessage() =>
+        "No AWS credentials found; tried environment keys (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY), the profile "
+        + $"'{(System.Environment.GetEnvironmentVariable("AWS_PROFILE") is { Length: > 0 } name ? name : "default")}' of the shared config and credentials files, "
+        + "web identity (AWS_ROLE_ARN with AWS_WEB_IDENTITY_TOKEN_FILE), container credentials (ECS, CodeBuild) and instance metadata.";
 
     private static string? TryFallbackRegion()
     {
@@ -177,7 +184,7 @@ public sealed class AwsSession : IDisposable
                         request.Operation,
                         request.Resource,
                         parsed.Code ?? StatusCodeName(response.StatusCode),
-                        parsed.Message ?? BodySnippet(body),
+                        parsed.Message ?? NotAnAwsError(endpoint, response, body, parsed.Code is not null),
                         requestId ?? parsed.RequestId,
                         response.StatusCode);
                     retryable = AwsRetryPolicy.IsRetryable(response.StatusCode, error.Code);
@@ -191,7 +198,7 @@ public sealed class AwsSession : IDisposable
                 catch (HttpRequestException ex)
                 {
                     inner = ex;
-                    error = TransportError(request, "ConnectionError", ex.Message);
+                    error = TransportError(request, "ConnectionError", Unreachable(endpoint, ex));
                     retryable = true;
                 }
                 catch (IOException ex)
@@ -217,13 +224,47 @@ public sealed class AwsSession : IDisposable
         new(request.Service.DisplayName, request.Operation, request.Resource, code, message, null, 0);
 
     /// <summary>
-    /// A body that is not an AWS error document (a proxy's or load balancer's page) still says what went wrong:
-    /// its first line-folded 200 characters.
+    /// A body that is not an AWS error document (a proxy's or load balancer's page) is not shown: the endpoint, the status and
+    /// the page's title say what answered instead of AWS, on one line.
     /// </summary>
-    private static string BodySnippet(byte[] body)
+    private static string NotAnAwsError(Uri endpoint, HttpResponseMessage response, byte[] body, bool hasCode)
     {
-        var text = string.Join(' ', Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 400)).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return text.Length <= 200 ? text : text[..200] + "…";
+        if (body.Length == 0 || hasCode)
+        {
+            return string.Empty;
+        }
+
+        var status = string.Create(CultureInfo.InvariantCulture, $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}").TrimEnd();
+        var type = response.Content.Headers.ContentType?.MediaType ?? "unknown";
+        var title = HtmlTitle(body);
+        return $"{endpoint.GetLeftPart(UriPartial.Authority)} answered {status} with a {type} body that is not an AWS error"
+            + (title is null ? string.Empty : $" (page title '{title}')")
+            + "; a proxy or load balancer may stand between this machine and AWS (check HTTPS_PROXY, AWS_ENDPOINT_URL).";
+    }
+
+    private static string? HtmlTitle(byte[] body)
+    {
+        var text = Encoding.UTF8.GetString(body, 0, Math.Min(body.Length, 4096));
+        var start = text.IndexOf("<title>", StringComparison.OrdinalIgnoreCase);
+        var end = start < 0 ? -1 : text.IndexOf("</title>", start, StringComparison.OrdinalIgnoreCase);
+        if (end < 0)
+        {
+            return null;
+        }
+
+        var title = string.Join(' ', text[(start + "<title>".Length)..end].Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return title.Length == 0 ? null : title.Length <= 80 ? title : title[..80] + "…";
+    }
+
+    /// <summary>A refused or failed connection names the endpoint, and the session's hint when it has one (the local cloud).</summary>
+    private string Unreachable(Uri endpoint, HttpRequestException ex)
+    {
+        var refused = ex.InnerException is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.ConnectionRefused }
+            || ex.HttpRequestError == HttpRequestError.ConnectionError;
+        var what = refused
+            ? $"{endpoint.GetLeftPart(UriPartial.Authority)} refused the connection ({ex.Message})"
+            : ex.Message;
+        return refused && Options.UnreachableHint is { } hint ? $"{what}; {hint}" : what;
     }
 
     private static string StatusCodeName(HttpStatusCode status) =>

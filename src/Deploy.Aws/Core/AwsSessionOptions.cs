@@ -40,6 +40,9 @@ public sealed record AwsSessionOptions
     /// <summary>The HTTP stack; tests pass a fake. The session does not dispose it.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
+    /// <summary>Appended to a refused connection's message: what answers at the endpoint and how to bring it back.</summary>
+    public string? UnreachableHint { get; init; }
+
     /// <summary>Called after every HTTP attempt (verbose logging).</summary>
     public Action<AwsCallRecord>? Observer { get; init; }
 

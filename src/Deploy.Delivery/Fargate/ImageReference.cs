@@ -65,6 +65,23 @@ public sealed record ImageReference(string Repository, string? Tag, string? Dige
         return digest is null ? new ImageReference(reference, tag, null) : new ImageReference(reference, null, digest);
     }
 
+    /// <summary>
+    /// Parses <paramref name="reference"/>, completing a reference without a registry host (<c>app:tag</c>,
+    /// <c>team/app@sha256:…</c>) with <paramref name="registry"/> (e.g. the platform repository's host), as docker
+    /// completes one with Docker Hub: a first path component is a host when it has a '.' or ':' or is <c>localhost</c>.
+    /// </summary>
+    /// <exception cref="FormatException">Neither a tag nor a digest is given.</exception>
+    public static ImageReference Parse(string reference, string registry)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(reference);
+        ArgumentException.ThrowIfNullOrWhiteSpace(registry);
+        var trimmed = reference.Trim();
+        var slash = trimmed.IndexOf('/', StringComparison.Ordinal);
+        var first = slash < 0 ? "" : trimmed[..slash];
+        var hasHost = first.Length > 0 && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost");
+        return Parse(hasHost ? trimmed : $"{registry.TrimEnd('/')}/{trimmed}");
+    }
+
     /// <summary><c>repository@digest</c> when pinned, else <c>repository:tag</c>.</summary>
     public override string ToString() => Digest is not null ? $"{Repository}@{Digest}" : $"{Repository}:{Tag}";
 }

@@ -46,12 +46,27 @@ public sealed class RolloutWatcher(
         ArgumentNullException.ThrowIfNull(watch);
         var deadline = clock.GetUtcNow() + timeout;
         var revision = RolloutDecision.Revision(watch.Target.TaskDefinitionArn);
+        log.Information($"Waiting for {watch.Service} to roll out {revision} (timeout {Describe(timeout)})");
+        try
+        {
+            return await PollAsync(watch, deadline, timeout, revision, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Ctrl-C stops our waiting, not ECS: say where the rollout stands and what the user can do about it.
+            log.Warning(
+                $"Stopped waiting; the rollout of {revision} continues in ECS. Follow it: aws ecs describe-services --cluster {watch.Cluster} "
+                + $"--services {watch.Service} --query 'services[0].deployments'; undo it: ./build.sh Rollback.");
+            throw;
+        }
+    }
+
+    private async Task<RolloutVerdict> PollAsync(RolloutWatch watch, DateTimeOffset deadline, TimeSpan timeout, string revision, CancellationToken cancellationToken)
+    {
         var seenEvents = new HashSet<string>(StringComparer.Ordinal);
         var taskStates = new Dictionary<string, string>(StringComparer.Ordinal);
         string? lastProgress = null;
         var poll = FirstPoll;
-        log.Information($"Waiting for {watch.Service} to roll out {revision} (timeout {Describe(timeout)})");
-
         while (true)
         {
             var response = await ecs.DescribeServicesAsync(

@@ -137,6 +137,14 @@ public sealed partial record PlatformSettings
     /// <summary>True when the VPC and subnets are given here rather than looked up (default VPC) by the caller.</summary>
     public bool HasExplicitNetwork => VpcId is not null || SubnetIds.Count > 0;
 
+    /// <summary>
+    /// How the caller's users name a setting (member name → e.g. <c>--log-retention-days</c>), so that a message points at
+    /// what they typed; settings not in the map are named by their member name.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> SettingNames { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    private string Setting(string member) => SettingNames.TryGetValue(member, out var name) ? name : member;
+
     /// <summary>Every problem with these settings, one sentence each; empty when they are valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -144,17 +152,17 @@ public sealed partial record PlatformSettings
 
         if (ServiceName.Length is < 2 or > 200 || !ServiceNamePattern().IsMatch(ServiceName))
         {
-            errors.Add($"ServiceName '{ServiceName}' must be 2 to 200 lower case letters or digits, with single '-' or '_' between them (it names the image repository, the cluster and the ECS service).");
+            errors.Add($"{Setting(nameof(ServiceName))} '{ServiceName}' must be 2 to 200 lower case letters or digits, with single '-' or '_' between them (it names the image repository, the cluster and the ECS service).");
         }
 
         if (Lifecycle.KeepTaggedImages is < 1 or > 10000)
         {
-            errors.Add($"Lifecycle.KeepTaggedImages is {Lifecycle.KeepTaggedImages}; keep between 1 and 10000 tagged images.");
+            errors.Add($"{Setting("Lifecycle.KeepTaggedImages")} is {Lifecycle.KeepTaggedImages}; keep between 1 and 10000 tagged images.");
         }
 
         if (Lifecycle.ExpireUntaggedAfterDays is < 1 or > 3650)
         {
-            errors.Add($"Lifecycle.ExpireUntaggedAfterDays is {Lifecycle.ExpireUntaggedAfterDays}; use 1 to 3650 days.");
+            errors.Add($"{Setting("Lifecycle.ExpireUntaggedAfterDays")} is {Lifecycle.ExpireUntaggedAfterDays}; use 1 to 3650 days.");
         }
 
         if (Encryption.Type == RepositoryEncryptionType.Aes256 && Encryption.KmsKey is not null)
@@ -169,18 +177,18 @@ public sealed partial record PlatformSettings
 
         if (!AllowedLogRetentionDays.Contains(LogRetentionDays))
         {
-            errors.Add($"LogRetentionDays is {LogRetentionDays.ToString(CultureInfo.InvariantCulture)}, which CloudWatch Logs does not accept; use one of {string.Join(", ", AllowedLogRetentionDays)}.");
+            errors.Add($"{Setting(nameof(LogRetentionDays))} is {LogRetentionDays.ToString(CultureInfo.InvariantCulture)}, which CloudWatch Logs does not accept; use one of {string.Join(", ", AllowedLogRetentionDays)}.");
         }
 
         if (ServicePort is < 1 or > 65535)
         {
-            errors.Add($"ServicePort is {ServicePort}; use a TCP port from 1 to 65535.");
+            errors.Add($"{Setting(nameof(ServicePort))} is {ServicePort}; use a TCP port from 1 to 65535.");
         }
 
         if (!IPNetwork.TryParse(LoadBalancerIngressCidr, out var network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork
             || !LoadBalancerIngressCidr.Contains('/', StringComparison.Ordinal))
         {
-            errors.Add($"LoadBalancerIngressCidr '{LoadBalancerIngressCidr}' is not an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24.");
+            errors.Add($"{Setting(nameof(LoadBalancerIngressCidr))} '{LoadBalancerIngressCidr}' is not an IPv4 CIDR block such as 0.0.0.0/0 or 203.0.113.0/24.");
         }
 
         ValidateNetwork(errors);
@@ -193,7 +201,7 @@ public sealed partial record PlatformSettings
 
         if (Branch.Length is < 1 or > 256 || !BranchPattern().IsMatch(Branch))
         {
-            errors.Add($"Branch '{Branch}' is not a valid git branch name.");
+            errors.Add($"{Setting(nameof(Branch))} '{Branch}' is not a valid git branch name.");
         }
 
         if (!AllowedBuildComputeTypes.Contains(BuildComputeType))
@@ -233,27 +241,27 @@ public sealed partial record PlatformSettings
 
         if (VpcId is null || SubnetIds.Count == 0)
         {
-            errors.Add("Give both VpcId and SubnetIds, or neither (then the default VPC and its subnets are used).");
+            errors.Add($"Give both {Setting(nameof(VpcId))} and {Setting(nameof(SubnetIds))}, or neither (then the default VPC and its subnets are used).");
         }
 
         if (VpcId is not null && !VpcIdPattern().IsMatch(VpcId))
         {
-            errors.Add($"VpcId '{VpcId}' is not a VPC id (vpc- and 8 or 17 hexadecimal digits).");
+            errors.Add($"{Setting(nameof(VpcId))} '{VpcId}' is not a VPC id (vpc- and 8 or 17 hexadecimal digits).");
         }
 
         foreach (var subnet in SubnetIds.Where(s => !SubnetIdPattern().IsMatch(s)))
         {
-            errors.Add($"SubnetIds contains '{subnet}', which is not a subnet id (subnet- and 8 or 17 hexadecimal digits).");
+            errors.Add($"{Setting(nameof(SubnetIds))} contains '{subnet}', which is not a subnet id (subnet- and 8 or 17 hexadecimal digits).");
         }
 
         if (SubnetIds.Count == 1)
         {
-            errors.Add("SubnetIds has one subnet; an Application Load Balancer needs at least two, in different Availability Zones.");
+            errors.Add($"{Setting(nameof(SubnetIds))} has one subnet; an Application Load Balancer needs at least two, in different Availability Zones.");
         }
 
         if (SubnetIds.Distinct(StringComparer.Ordinal).Count() != SubnetIds.Count)
         {
-            errors.Add("SubnetIds lists a subnet twice.");
+            errors.Add($"{Setting(nameof(SubnetIds))} lists a subnet twice.");
         }
     }
 
@@ -266,22 +274,22 @@ public sealed partial record PlatformSettings
 
         if (SlackWorkspaceId is null || SlackChannelId is null)
         {
-            errors.Add("Give both SlackWorkspaceId and SlackChannelId, or neither (then no AWS Chatbot channel relays the platform's notifications).");
+            errors.Add($"Give both {Setting(nameof(SlackWorkspaceId))} and {Setting(nameof(SlackChannelId))}, or neither (then no AWS Chatbot channel relays the platform's notifications).");
         }
 
         if (SlackWorkspaceId is not null && !SlackWorkspaceIdPattern().IsMatch(SlackWorkspaceId))
         {
-            errors.Add($"SlackWorkspaceId '{SlackWorkspaceId}' is not a Slack workspace (team) id such as T0123ABCD: upper case letters and digits, as the AWS Chatbot console shows it.");
+            errors.Add($"{Setting(nameof(SlackWorkspaceId))} '{SlackWorkspaceId}' is not a Slack workspace (team) id such as T0123ABCD: upper case letters and digits, as the AWS Chatbot console shows it.");
         }
 
         if (SlackChannelId is not null && !SlackChannelIdPattern().IsMatch(SlackChannelId))
         {
-            errors.Add($"SlackChannelId '{SlackChannelId}' is not a Slack channel id such as C0123ABCD: letters and digits, the id from the channel's details, not its #name.");
+            errors.Add($"{Setting(nameof(SlackChannelId))} '{SlackChannelId}' is not a Slack channel id such as C0123ABCD: letters and digits, the id from the channel's details, not its #name.");
         }
 
         if (HasSlackChannel && ServiceName.Length > MaxServiceNameWithSlack)
         {
-            errors.Add($"ServiceName '{ServiceName}' has {ServiceName.Length} characters; with a Slack channel it names the Chatbot configuration <service>-deploys, so use at most {MaxServiceNameWithSlack}.");
+            errors.Add($"{Setting(nameof(ServiceName))} '{ServiceName}' has {ServiceName.Length} characters; with a Slack channel it names the Chatbot configuration <service>-deploys, so use at most {MaxServiceNameWithSlack}.");
         }
     }
 

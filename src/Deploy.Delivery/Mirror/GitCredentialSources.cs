@@ -30,7 +30,7 @@ public sealed class StaticGitCredentialSource : IGitCredentialSource
 
     public string Description => "static HTTPS git credentials";
 
-    public string RejectedHint => "Check the GitUsername/GitPassword parameters (for CodeCommit: the IAM user's HTTPS Git credentials).";
+    public string RejectedHint => "Check --git-username and --git-password (GIT_USERNAME, GIT_PASSWORD; for CodeCommit: the IAM user's HTTPS Git credentials).";
 
     public Task<GitCredentials> GetAsync(Uri remoteUrl, CancellationToken cancellationToken) => Task.FromResult(credentials);
 }

@@ -20,6 +20,13 @@ internal sealed class ScriptedHandler : HttpMessageHandler
     public ScriptedHandler ThenError(HttpStatusCode status, string type, string message, string requestId = "req-1") =>
         Then(status, $$"""{"__type":"{{type}}","message":"{{message}}"}""", ("x-amzn-RequestId", requestId));
 
+    /// <summary>An HTML page such as a proxy's, instead of an AWS answer.</summary>
+    public ScriptedHandler ThenPage(HttpStatusCode status, string html)
+    {
+        steps.Enqueue((_, _) => Task.FromResult(new HttpResponseMessage(status) { Content = new StringContent(html, Encoding.UTF8, "text/html") }));
+        return this;
+    }
+
     public ScriptedHandler ThenThrow(Exception exception)
     {
         steps.Enqueue((_, _) => Task.FromException<HttpResponseMessage>(exception));
@@ -78,7 +85,8 @@ internal static class FakeSessions
         int maxAttempts = 3,
         List<AwsCallRecord>? calls = null,
         IReadOnlyDictionary<string, string?>? environment = null,
-        TimeSpan? attemptTimeout = null) =>
+        TimeSpan? attemptTimeout = null,
+        string? unreachableHint = null) =>
         new(new AwsSessionOptions
         {
             Region = "us-east-1",
@@ -95,5 +103,6 @@ internal static class FakeSessions
             Observer = calls is null ? null : calls.Add,
             Environment = environment ?? new Dictionary<string, string?>(),
             AttemptTimeout = attemptTimeout ?? TimeSpan.FromSeconds(60),
+            UnreachableHint = unreachableHint,
         });
 }

@@ -187,6 +187,24 @@ public sealed class RolloutWatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task Ctrl_c_while_waiting_says_the_rollout_continues_in_ecs_and_how_to_follow_or_undo_it()
+    {
+        var inProgress = RolloutFixture.Load("completed").Steps[0].Response;
+        using var interrupt = new CancellationTokenSource();
+        fake.Handlers["DescribeServices"] = _ =>
+        {
+            interrupt.Cancel();
+            return inProgress;
+        };
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => Watcher().WaitAsync(Watch, TimeSpan.FromMinutes(15), interrupt.Token));
+
+        var warning = Assert.Single(log.Lines, l => l.Contains("continues in ECS", StringComparison.Ordinal));
+        Assert.Contains("aws ecs describe-services --cluster sample-cluster --services sample-service", warning, StringComparison.Ordinal);
+        Assert.Contains("./build.sh Rollback", warning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_next_poll_doubles_up_to_five_seconds()
     {
         Assert.Equal(TimeSpan.FromSeconds(2), RolloutWatcher.NextPoll(TimeSpan.FromSeconds(1)));

@@ -143,4 +143,18 @@ public sealed class PlatformSettingsTests
         Assert.Contains("at most 120", Assert.Single(tooLong.Validate()), StringComparison.Ordinal);
         Assert.Empty((tooLong with { ServiceName = new string('a', 120) }).Validate());
     }
+
+    [Fact]
+    public void Problems_name_the_settings_as_the_caller_names_them()
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal) { ["LogRetentionDays"] = "--log-retention-days", ["LoadBalancerIngressCidr"] = "--ingress-cidr" };
+        var settings = new PlatformSettings { LogRetentionDays = 31, LoadBalancerIngressCidr = "10.0.0.0", SettingNames = names };
+
+        var errors = settings.Validate();
+
+        Assert.Equal(2, errors.Count);
+        Assert.StartsWith("--log-retention-days is 31, which CloudWatch Logs does not accept", errors[0], StringComparison.Ordinal);
+        Assert.StartsWith("--ingress-cidr '10.0.0.0' is not an IPv4 CIDR block", errors[1], StringComparison.Ordinal);
+        Assert.DoesNotContain(errors, e => e.Contains("LogRetentionDays", StringComparison.Ordinal) || e.Contains("LoadBalancerIngressCidr", StringComparison.Ordinal));
+    }
 }

@@ -282,7 +282,7 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
 
         Assert.Equal(
             $"Reading the refs of {remote} failed: the git credentials were rejected (wrong or expired). "
-            + "Check the GitUsername/GitPassword parameters (for CodeCommit: the IAM user's HTTPS Git credentials).",
+            + "Check --git-username and --git-password (GIT_USERNAME, GIT_PASSWORD; for CodeCommit: the IAM user's HTTPS Git credentials).",
             failure.Message);
         sandbox.AssertNoSecretLeaked([Wrong], servers.Static.RepositoryPath("wrong-password"));
     }
