@@ -188,6 +188,12 @@ public sealed class AwsSession : IDisposable
                     error = TransportError(request, "RequestTimeout", $"No response within {Options.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
                     retryable = true;
                 }
+                catch (HttpRequestException ex) when (Options.EndpointDownMessage is { } down && IsConnectionRefused(ex))
+                {
+                    inner = ex;
+                    error = TransportError(request, "EndpointDown", down);
+                    retryable = false;
+                }
                 catch (HttpRequestException ex)
                 {
                     inner = ex;
@@ -212,6 +218,9 @@ public sealed class AwsSession : IDisposable
             await delay(AwsRetryPolicy.Backoff(attempt, Options.BaseDelay, Options.MaxDelay, jitter()), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool IsConnectionRefused(HttpRequestException ex) =>
+        (ex.InnerException as System.Net.Sockets.SocketException)?.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused;
 
     private static AwsErrorDetails TransportError(AwsHttpRequest request, string code, string message) =>
         new(request.Service.DisplayName, request.Operation, request.Resource, code, message, null, 0);

@@ -37,6 +37,13 @@ public sealed record AwsSessionOptions
     /// <summary>One attempt is abandoned (and retried) after this long without a complete response.</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// When set, a refused connection is not retried: the call fails at once with this message (code
+    /// <c>EndpointDown</c>). For an endpoint that is down rather than busy, such as a stopped local cloud, whose
+    /// message says how to start it again.
+    /// </summary>
+    public string? EndpointDownMessage { get; init; }
+
     /// <summary>The HTTP stack; tests pass a fake. The session does not dispose it.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
