@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
 using Deploy.Aws.Sts;
+using Deploy.Delivery.LocalCloud;
 using Deploy.Engine;
 
 namespace Deploy.Build;
@@ -120,9 +121,12 @@ internal sealed partial class Build
         string Required(string name) => LocalCloudValue(name);
 
         // Only the local cloud's values: a developer's real AWS settings must not leak into local runs.
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = Required("AWS_ENDPOINT_URL") };
+        var endpoint = Required("AWS_ENDPOINT_URL");
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = endpoint };
         return new AwsSession(Options(environment) with
         {
+            // A stopped local cloud refuses connections: say so at once instead of retrying.
+            EndpointDownMessage = EndpointWatch.LocalCloudDown(new Uri(endpoint)),
             Region = Required("AWS_REGION"),
             Credentials = new BasicAWSCredentials(Required("AWS_ACCESS_KEY_ID"), Required("AWS_SECRET_ACCESS_KEY")),
         });
