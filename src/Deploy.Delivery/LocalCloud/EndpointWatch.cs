@@ -11,11 +11,17 @@ namespace Deploy.Delivery.LocalCloud;
 /// <param name="DownMessage">One line: what stopped answering and the command that starts it again.</param>
 public sealed record EndpointWatch(Uri Health, string DownMessage)
 {
-    /// <summary>Between probes; each probe also waits at most this long for an answer.</summary>
+    /// <summary>Between probes.</summary>
     public TimeSpan Interval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Probes in a row without an answer before the endpoint counts as down (one slow answer is not).</summary>
-    public int Misses { get; init; } = 2;
+    /// <summary>How long one probe waits: generous, as a local cloud busy receiving layers on a loaded machine answers late.</summary>
+    public TimeSpan ProbeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Probes in a row without an answer before the endpoint counts as down: a refused connection (a stopped process)
+    /// is one within a second, three late answers a hung one within about eight.
+    /// </summary>
+    public int Misses { get; init; } = 3;
 
     /// <summary>The one line for the local cloud at <paramref name="endpoint"/> when it is not answering.</summary>
     public static string LocalCloudDown(Uri endpoint) =>
@@ -57,7 +63,7 @@ public sealed record EndpointWatch(Uri Health, string DownMessage)
 
     private async Task WatchAsync(CancellationTokenSource down, CancellationToken stop)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = Interval };
+        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { Timeout = ProbeTimeout };
         var missed = 0;
         try
         {
