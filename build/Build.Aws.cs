@@ -2,6 +2,7 @@ using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
 using Deploy.Aws.Sts;
+using Deploy.Delivery.LocalCloud;
 using Deploy.Engine;
 
 namespace Deploy.Build;
@@ -145,7 +146,8 @@ internal sealed partial class Build
         string Required(string name) => LocalCloudValue(name);
 
         // Only the local cloud's values: a developer's real AWS settings must not leak into local runs.
-        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = Required("AWS_ENDPOINT_URL") };
+        var endpoint = Required("AWS_ENDPOINT_URL");
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal) { ["AWS_ENDPOINT_URL"] = endpoint };
         return new AwsSession(Options(environment) with
         {
             UnreachableHint = "the local cloud is not answering; restart it with ./build.sh LocalCloud (./build.sh LocalCloudDown first if it hangs)",

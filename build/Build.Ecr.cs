@@ -1,5 +1,6 @@
 using Deploy.Aws.Ecr;
 using Deploy.Delivery.Images;
+using Deploy.Delivery.LocalCloud;
 using Deploy.Delivery.Machine;
 using Deploy.Delivery.Registry;
 using Deploy.Engine;
@@ -40,6 +41,7 @@ internal sealed partial class Build
                     FailOnSeverity = FailOnSeverity,
                     ScanTimeout = ScanTimeout,
                     SummaryOnly = IsServerBuild,
+                    RegistryWatch = Cloud == CloudKind.Local ? EndpointWatch.ForLocalCloud(new Uri(LocalCloudValue("AWS_ENDPOINT_URL"))) : null,
                 },
                 ct);
             Note(result.Summary);

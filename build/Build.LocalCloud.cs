@@ -30,11 +30,15 @@ internal sealed partial class Build
         });
 
     Target LocalCloudDown => _ => _
-        .Description("Stops the local cloud and removes its containers (state is kept under .nuke/temp/local-cloud/state)")
+        .Description("Stops the local cloud and removes its containers (state is kept under .nuke/temp/local-cloud/state; it says how much)")
         .Executes(async ct =>
         {
             var stopped = await LocalCloudLauncher.StopAsync(ct);
             var removed = await LocalCloudContainers.RemoveAllAsync(DockerEngine.Endpoint(Environment), LocalCloudSettings.StateDirectory, ct);
-            Note($"{(stopped ? "stopped" : "was not running")}, {removed} container(s) removed");
+            // The state stays for the next start; say how much, so a growing registry is noticed.
+            var state = LocalCloudSettings.StateDirectory;
+            var kept = LocalCloudDiskUsage.Measure(state).Describe(Path.GetRelativePath(RootDirectory, state));
+            Log.Information($"Kept: {kept}");
+            Note($"{(stopped ? "stopped" : "was not running")}, {removed} container(s) removed; {kept}");
         });
 }

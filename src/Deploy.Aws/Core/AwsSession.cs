@@ -195,6 +195,12 @@ public sealed class AwsSession : IDisposable
                     error = TransportError(request, "RequestTimeout", $"No response within {Options.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
                     retryable = true;
                 }
+                catch (HttpRequestException ex) when (Options.UnreachableHint is not null && IsConnectionRefused(ex))
+                {
+                    inner = ex;
+                    error = TransportError(request, "EndpointDown", Unreachable(endpoint, ex));
+                    retryable = false;
+                }
                 catch (HttpRequestException ex)
                 {
                     inner = ex;
@@ -219,6 +225,9 @@ public sealed class AwsSession : IDisposable
             await delay(AwsRetryPolicy.Backoff(attempt, Options.BaseDelay, Options.MaxDelay, jitter()), cancellationToken).ConfigureAwait(false);
         }
     }
+
+    private static bool IsConnectionRefused(HttpRequestException ex) =>
+        (ex.InnerException as System.Net.Sockets.SocketException)?.SocketErrorCode == System.Net.Sockets.SocketError.ConnectionRefused;
 
     private static AwsErrorDetails TransportError(AwsHttpRequest request, string code, string message) =>
         new(request.Service.DisplayName, request.Operation, request.Resource, code, message, null, 0);

@@ -40,7 +40,10 @@ public sealed record AwsSessionOptions
     /// <summary>The HTTP stack; tests pass a fake. The session does not dispose it.</summary>
     public HttpMessageHandler? HttpHandler { get; init; }
 
-    /// <summary>Appended to a refused connection's message: what answers at the endpoint and how to bring it back.</summary>
+    /// <summary>
+    /// What answers at the endpoint and how to bring it back, appended to a refused connection's message. When set, a
+    /// refusal is not retried (code <c>EndpointDown</c>): such an endpoint (a stopped local cloud) is down, not busy.
+    /// </summary>
     public string? UnreachableHint { get; init; }
 
     /// <summary>Called after every HTTP attempt (verbose logging).</summary>

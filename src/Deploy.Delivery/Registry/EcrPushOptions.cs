@@ -1,4 +1,5 @@
 using Deploy.Delivery.Images;
+using Deploy.Delivery.LocalCloud;
 
 namespace Deploy.Delivery.Registry;
 
@@ -28,6 +29,9 @@ public sealed record EcrPushOptions
 
     /// <summary>One summary line for the upload instead of a line per layer state change (CI logs).</summary>
     public bool SummaryOnly { get; init; }
+
+    /// <summary>Watched during <c>docker push</c>: when it stops answering, the push stops with its one line (the local cloud).</summary>
+    public EndpointWatch? RegistryWatch { get; init; }
 
     /// <summary>The repository's name in its registry: the URI's path (<c>app</c>, <c>team/app</c>).</summary>
     public string RepositoryName => RepositoryUri[(RepositoryUri.IndexOf('/', StringComparison.Ordinal) + 1)..];

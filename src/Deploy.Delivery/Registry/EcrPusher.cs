@@ -182,7 +182,9 @@ public sealed class EcrPusher(EcrClient ecr, IDockerClient docker, IBuildLog log
             var progress = new PushProgress(log, summaryOnly: options.SummaryOnly || digest is not null);
             try
             {
-                await docker.Images.PushImageAsync(options.RepositoryUri, new ImagePushParameters { Tag = tag }, credentials, progress, cancellationToken);
+                Task Push(CancellationToken token) =>
+                    docker.Images.PushImageAsync(options.RepositoryUri, new ImagePushParameters { Tag = tag }, credentials, progress, token);
+                await (options.RegistryWatch is { } watch ? watch.RunAsync(Push, cancellationToken) : Push(cancellationToken));
             }
             catch (DockerApiException e)
             {

@@ -439,6 +439,13 @@ internal sealed partial class EcsScheduler
                     task.StoppedReason ??= stopReason;
                     task.StopCode ??= stopCode;
                     task.StoppingAt ??= now;
+                    // The scheduler's own stops are reported by the planner; a task lost under it (dockerd restarted, the
+                    // container removed) gets the event ECS writes when it finds a task gone, before its replacement starts.
+                    if (stopCode == "TerminationNotice" && task.LastStatus == "RUNNING"
+                        && task.ServiceArn is { } serviceArn && state.Services.TryGetValue(serviceArn, out var service))
+                    {
+                        EcsStore.AddEvent(service, now, $"has stopped 1 running tasks: (task {EcsStore.TaskId(task.Arn)}).");
+                    }
                 }
             });
         }

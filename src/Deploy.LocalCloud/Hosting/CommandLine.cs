@@ -19,6 +19,7 @@ internal static class CommandLine
           --secret-key <key>    its secret (default {LocalCloudOptions.DefaultSecretAccessKey})
           --slow-resources <list>  CloudFormation waits before provisioning these types, e.g.
                                 AWS::Logs::LogGroup=5,AWS::ECS::Cluster=2 (seconds; to meet stack work in progress)
+          --upload-max-age <s>  blob uploads untouched this many seconds are purged (default 3600)
           --help                this text
         Stop it with Ctrl+C or SIGTERM.
         """;
@@ -45,7 +46,7 @@ internal static class CommandLine
             values[args[i]] = args[++i];
         }
 
-        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--secret-key", "--slow-resources"]).FirstOrDefault();
+        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--secret-key", "--slow-resources", "--upload-max-age"]).FirstOrDefault();
         if (unknown is not null)
         {
             problem = $"Unknown option '{unknown}'.";
@@ -57,6 +58,18 @@ internal static class CommandLine
         {
             problem = $"--port must be 0..65535, not '{portText}'.";
             return false;
+        }
+
+        var uploadMaxAge = LocalCloudOptions.DefaultUploadMaxAge;
+        if (values.TryGetValue("--upload-max-age", out var ageText))
+        {
+            if (!double.TryParse(ageText, NumberStyles.Float, CultureInfo.InvariantCulture, out var ageSeconds) || ageSeconds <= 0)
+            {
+                problem = $"--upload-max-age takes a positive number of seconds, not '{ageText}'.";
+                return false;
+            }
+
+            uploadMaxAge = TimeSpan.FromSeconds(ageSeconds);
         }
 
         var delays = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
@@ -80,6 +93,7 @@ internal static class CommandLine
             Region = values.GetValueOrDefault("--region", LocalCloudOptions.DefaultRegion),
             AccessKeyId = values.GetValueOrDefault("--access-key", LocalCloudOptions.DefaultAccessKeyId),
             SecretAccessKey = values.GetValueOrDefault("--secret-key", LocalCloudOptions.DefaultSecretAccessKey),
+            UploadMaxAge = uploadMaxAge,
         };
         if (delays.Count > 0)
         {

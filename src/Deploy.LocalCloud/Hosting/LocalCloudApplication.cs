@@ -60,6 +60,7 @@ internal static class LocalCloudApplication
         services.AddSingleton<IJsonApiService, EcrService>();
 
         services.AddSingleton<BlobStore>();
+        services.AddHostedService<UploadPurger>();
         services.AddSingleton<RegistryAuthentication>();
         services.AddSingleton<RegistryEndpoint>();
 

@@ -16,6 +16,7 @@ public sealed class LocalCloudBuilder
     private Action<ApiExchange>? onApiResponse;
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
     private TimeSpan codeBuildMinute = TimeSpan.FromMinutes(1);
+    private TimeSpan uploadMaxAge = LocalCloudOptions.DefaultUploadMaxAge;
     private readonly Dictionary<string, TimeSpan> provisioningDelays = new(StringComparer.Ordinal);
 
     public LocalCloudBuilder WithStateDirectory(string directory)
@@ -75,6 +76,13 @@ public sealed class LocalCloudBuilder
         return this;
     }
 
+    /// <summary>Blob uploads untouched this long are purged (tests shorten the default hour).</summary>
+    public LocalCloudBuilder WithUploadMaxAge(TimeSpan maxAge)
+    {
+        uploadMaxAge = maxAge;
+        return this;
+    }
+
     public LocalCloudOptions BuildOptions() => new()
     {
         Port = port,
@@ -85,6 +93,7 @@ public sealed class LocalCloudBuilder
         SecretAccessKey = secretAccessKey,
         OnApiResponse = onApiResponse,
         CodeBuildMinute = codeBuildMinute,
+        UploadMaxAge = uploadMaxAge,
         ProvisioningDelays = provisioningDelays.Count == 0
             ? LocalCloudOptions.NoProvisioningDelays
             : new Dictionary<string, TimeSpan>(provisioningDelays, StringComparer.Ordinal),

@@ -8,6 +8,9 @@ public sealed record LocalCloudOptions
     public const string DefaultAccountId = "000000000000";
     public const string DefaultRegion = "us-east-1";
 
+    /// <summary>How old an untouched blob upload gets before it is purged, unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultUploadMaxAge = TimeSpan.FromHours(1);
+
     /// <summary>TCP port on 127.0.0.1; 0 picks a free one.</summary>
     public int Port { get; init; }
 
@@ -33,6 +36,12 @@ public sealed record LocalCloudOptions
 
     /// <summary>One shared empty value, so options without delays compare equal.</summary>
     internal static readonly IReadOnlyDictionary<string, TimeSpan> NoProvisioningDelays = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A blob upload untouched this long is abandoned and deleted (at start-up and periodically), as a registry's upload
+    /// purging does. An hour: a live push writes every few seconds. Tests shorten it.
+    /// </summary>
+    public TimeSpan UploadMaxAge { get; init; } = DefaultUploadMaxAge;
 
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }

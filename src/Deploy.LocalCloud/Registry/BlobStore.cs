@@ -89,6 +89,9 @@ internal sealed partial class BlobStore
         }
     }
 
+    /// <summary>The upload area's files: uploads in progress or abandoned, and manifests being stored.</summary>
+    public IEnumerable<FileInfo> Uploads() => new DirectoryInfo(uploadRoot).EnumerateFiles();
+
     private string BlobPath(string digest) => Path.Combine(blobRoot, digest["sha256:".Length..]);
 
     private string UploadPath(string uploadId) => Path.Combine(uploadRoot, uploadId);

@@ -34,7 +34,7 @@ public sealed class ForeignAnswerTests
         var error = await Assert.ThrowsAsync<EcsException>(() =>
             JsonProtocol.InvokeAsync<object>(session, AwsService.Ecs, "ListClusters", null, null, CancellationToken.None));
 
-        Assert.Equal("ConnectionError", error.Code);
+        Assert.Equal("EndpointDown", error.Code);
         Assert.Contains("http://127.0.0.1:4566 refused the connection", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("; restart it with ./build.sh LocalCloud", error.Message, StringComparison.Ordinal);
     }

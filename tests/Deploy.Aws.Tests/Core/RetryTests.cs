@@ -187,4 +187,29 @@ public sealed class RetryTests
             });
         Assert.All(calls, c => Assert.True(c.Duration >= TimeSpan.Zero));
     }
+
+    [Fact]
+    public async Task A_refused_connection_to_an_endpoint_known_to_be_down_fails_at_once_with_its_message()
+    {
+        // A real refusal: nothing listens on a port just found free.
+        var endpoint = new Uri($"http://127.0.0.1:{Deploy.Testing.FreePort.Next()}");
+        var calls = new List<AwsCallRecord>();
+        using var session = new AwsSession(new AwsSessionOptions
+        {
+            Region = "us-east-1",
+            Credentials = new Amazon.Runtime.BasicAWSCredentials("local", "localsecret"),
+            Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = endpoint.ToString() },
+            MaxAttempts = 3,
+            UnreachableHint = "the local cloud is not answering; start it again with ./build.sh LocalCloud",
+            Observer = calls.Add,
+        });
+
+        var error = await Assert.ThrowsAsync<EcsException>(() => CallAsync(session));
+
+        Assert.Single(calls);
+        Assert.Equal("EndpointDown", error.Code);
+        Assert.DoesNotContain('\n', error.Message);
+        Assert.Contains($"{endpoint.GetLeftPart(UriPartial.Authority)} refused the connection", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("the local cloud is not answering; start it again with ./build.sh LocalCloud", error.Message, StringComparison.Ordinal);
+    }
 }

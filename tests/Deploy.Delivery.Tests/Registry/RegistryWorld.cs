@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Formats.Tar;
+using System.Security.Cryptography;
 using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.Ecr;
@@ -77,7 +78,8 @@ internal sealed class RegistryWorld : IAsyncDisposable
     }
 
     /// <summary>A tiny image whose content differs by <paramref name="marker"/>, as BuildImage would describe it.</summary>
-    public async Task<BuiltImage> BuildAsync(string commit, string marker, string branch = "main")
+    /// <remarks><paramref name="randomBytes"/> adds an incompressible file, for a push that takes a moment.</remarks>
+    public async Task<BuiltImage> BuildAsync(string commit, string marker, string branch = "main", int randomBytes = 0)
     {
         var tarPath = Path.Combine(root, Guid.NewGuid().ToString("N") + ".tar");
         await using (var file = File.Create(tarPath))
@@ -87,6 +89,10 @@ internal sealed class RegistryWorld : IAsyncDisposable
             await tar.WriteEntryAsync("/bin/busybox", "bin/busybox");
             var markerEntry = new PaxTarEntry(TarEntryType.RegularFile, "marker.txt") { DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(marker)) };
             await tar.WriteEntryAsync(markerEntry);
+            if (randomBytes > 0)
+            {
+                await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.RegularFile, "random.bin") { DataStream = new MemoryStream(RandomNumberGenerator.GetBytes(randomBytes)) });
+            }
         }
 
         var repository = "deploy-test/push-" + Guid.NewGuid().ToString("N")[..12];

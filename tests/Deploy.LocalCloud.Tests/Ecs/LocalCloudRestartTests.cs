@@ -42,6 +42,11 @@ public sealed class LocalCloudRestartTests
 
         Assert.Equal("STOPPED", stopped["lastStatus"]!.GetValue<string>());
         Assert.Contains("disappeared", stopped["stoppedReason"]!.GetValue<string>(), StringComparison.Ordinal);
+        // As ECS writes when it finds a task gone: the stop comes before the replacement's start.
+        var events = WebService.Events(steady).Reverse().ToList();
+        var stoppedEvent = events.IndexOf($"(service adopt) has stopped 1 running tasks: (task {vanished.Split('/')[^1]}).");
+        Assert.True(stoppedEvent >= 0, "no 'has stopped 1 running tasks' event for the vanished task:\n" + string.Join('\n', events));
+        Assert.Contains(events.Skip(stoppedEvent), e => e.StartsWith("(service adopt) has started 1 tasks:", StringComparison.Ordinal));
         Assert.Equal(2, steady["runningCount"]!.GetValue<int>());
         Assert.Equal("hello v1", answer.Trim());
         ModelAssert.Conforms(responses.SelectMany(ExchangeConformance.Violations));
