@@ -89,7 +89,7 @@ public sealed class FaultServerTests
     }
 
     [Fact]
-    public async Task A_response_that_is_not_an_aws_error_document_is_quoted_in_the_message()
+    public async Task A_response_that_is_not_an_aws_error_document_names_the_endpoint_and_status_instead_of_quoting_it()
     {
         await using var server = new ScriptedHttpServer();
         server.Fallback = ScriptStep.Respond(502, "<html>\n  <body>Bad gateway from the corporate proxy</body>\n</html>", new Dictionary<string, string> { ["Content-Type"] = "text/html" });
@@ -97,7 +97,10 @@ public sealed class FaultServerTests
 
         var error = await Assert.ThrowsAsync<EcsException>(() => ListAsync(session));
 
-        Assert.Equal("ECS ListTasks failed for cluster 'main': Http502: <html> <body>Bad gateway from the corporate proxy</body> </html>", error.Message);
+        Assert.StartsWith($"ECS ListTasks failed for cluster 'main': Http502: {server.Endpoint.GetLeftPart(UriPartial.Authority)} answered HTTP 502", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("with a text/html body that is not an AWS error; a proxy or load balancer may stand between this machine and AWS (check HTTPS_PROXY, AWS_ENDPOINT_URL).",
+            error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("<html>", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
