@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Deploy.Testing;
 using Deploy.Testing.Moto;
 
 namespace Deploy.Build.Tests;
@@ -57,9 +58,9 @@ public sealed class GitLabWebIdentityTests(MotoServer moto) : IClassFixture<Moto
         Assert.All(secrets, secret => Assert.DoesNotContain(secret, output, StringComparison.Ordinal));
 
         // Nothing written during the run holds them: the job's temp dir, the machine's and the repository (with .git).
-        var written = FilesWrittenSince(started, temp, Path.GetTempPath(), BuildScript.Root).ToList();
+        var written = SecretScan.WrittenSince(started, temp, Path.GetTempPath(), BuildScript.Root).ToList();
         Assert.NotEmpty(written); // the build writes its schema and artifacts: the scan looks at real files
-        var holding = written.Where(file => HoldsAny(file, secrets)).ToList();
+        var holding = written.Where(file => SecretScan.HoldsAny(file, secrets)).ToList();
         Assert.True(holding.Count == 0, "files holding a secret: " + string.Join(", ", holding));
     }
 
@@ -117,37 +118,6 @@ public sealed class GitLabWebIdentityTests(MotoServer moto) : IClassFixture<Moto
             r => r.GetProperty("session_name").GetString() == sessionName);
         Assert.Equal(RoleArn, role.GetProperty("role_arn").GetString());
         return (role.GetProperty("access_key_id").GetString()!, role.GetProperty("secret_access_key").GetString()!, role.GetProperty("session_token").GetString()!);
-    }
-
-    private static IEnumerable<string> FilesWrittenSince(DateTime since, params string[] roots)
-    {
-        var options = new EnumerationOptions { RecurseSubdirectories = true, IgnoreInaccessible = true, AttributesToSkip = FileAttributes.ReparsePoint };
-        return roots.SelectMany(root => Directory.EnumerateFiles(root, "*", options)).Distinct()
-            .Where(file => File.GetLastWriteTimeUtc(file) >= since);
-    }
-
-    private static bool HoldsAny(string file, string[] secrets)
-    {
-        try
-        {
-            // Empty entries include pipes and sockets, which would block a read; huge files are no build output of ours.
-            var length = new FileInfo(file).Length;
-            if (length == 0 || length > 256 * 1024 * 1024)
-            {
-                return false;
-            }
-
-            var text = File.ReadAllText(file);
-            return secrets.Any(secret => text.Contains(secret, StringComparison.Ordinal));
-        }
-        catch (IOException)
-        {
-            return false; // gone meanwhile
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
     }
 
     public void Dispose() => Directory.Delete(work, recursive: true);

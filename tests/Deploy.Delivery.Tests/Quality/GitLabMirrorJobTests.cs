@@ -78,12 +78,12 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
 
         var jobLog = Path.Combine(Checkout, ".gitlab-ci-local", "output", "mirror.log");
         Assert.Contains("gitlab-group-app-" + JobId, await File.ReadAllTextAsync(jobLog), StringComparison.Ordinal);
-        var scanned = Files(Checkout, JobTemp, JobHome).Concat(FilesWrittenSince(started, Path.GetTempPath()))
+        var scanned = SecretScan.Files(Checkout, JobTemp, JobHome).Concat(SecretScan.WrittenSince(started, Path.GetTempPath()))
             .Where(f => !f.StartsWith(Path.Combine(root, "state") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Distinct()
             .ToList();
         Assert.Contains(jobLog, scanned);
-        var holding = scanned.Where(file => HoldsAny(file, secrets)).ToList();
+        var holding = scanned.Where(file => SecretScan.HoldsAny(file, secrets)).ToList();
         Assert.True(holding.Count == 0, "files holding the token or the session's secrets: " + string.Join(", ", holding));
         Console.WriteLine($"mirror job: platform provisioned in {provisioned.TotalSeconds:0.0} s, job listed and run in {ran.TotalSeconds:0.0} s");
     }
@@ -255,37 +255,6 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         var result = await ProcessRunner.RunAsync(file, arguments, workingDirectory: directory, timeout: timeout);
         Assert.True(result.ExitCode == 0, $"{file} {string.Join(' ', arguments)}: {result}");
         return result.Stdout;
-    }
-
-    private static IEnumerable<string> Files(params string[] roots) =>
-        roots.Where(Directory.Exists).SelectMany(r => Directory.EnumerateFiles(r, "*", new EnumerationOptions
-        {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            AttributesToSkip = FileAttributes.ReparsePoint,
-        }));
-
-    private static IEnumerable<string> FilesWrittenSince(DateTime since, string directory) =>
-        Files(directory).Where(file => File.GetLastWriteTimeUtc(file) >= since);
-
-    private static bool HoldsAny(string file, string[] secrets)
-    {
-        try
-        {
-            // Empty entries include pipes and sockets, which would block a read; huge files are no output of the job.
-            var length = new FileInfo(file).Length;
-            if (length == 0 || length > 256 * 1024 * 1024)
-            {
-                return false;
-            }
-
-            var text = File.ReadAllText(file);
-            return secrets.Any(secret => text.Contains(secret, StringComparison.Ordinal));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return false; // gone meanwhile, or not ours
-        }
     }
 
     public async Task DisposeAsync()
