@@ -31,6 +31,12 @@ public static class ProcessRunner
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var argumentList = arguments.ToList();
+        if (fileName == "aws" && stdin is null
+            && await AwsCliForkServer.TryRunAsync(argumentList, environment, inheritEnvironment, workingDirectory, timeout ?? DefaultTimeout).ConfigureAwait(false) is { } forked)
+        {
+            return forked;
+        }
+
         var info = new ProcessStartInfo(fileName)
         {
             RedirectStandardOutput = true,
