@@ -306,6 +306,9 @@ public static partial class PlatformTemplate
             ["ServiceRole"] = GetAtt(BuildRole, "Arn"),
             ["Source"] = new JsonObject { ["Type"] = "CODEPIPELINE", ["BuildSpec"] = "buildspec.yml" },
             ["Artifacts"] = new JsonObject { ["Type"] = "CODEPIPELINE" },
+            // Keeps buildspec.yml's cache/paths (the compiled build project, NuGet packages) on the build host, so a build
+            // that follows another skips compiling the build project and restoring packages.
+            ["Cache"] = new JsonObject { ["Type"] = "LOCAL", ["Modes"] = Items("LOCAL_CUSTOM_CACHE") },
             ["Environment"] = new JsonObject
             {
                 ["Type"] = "LINUX_CONTAINER",

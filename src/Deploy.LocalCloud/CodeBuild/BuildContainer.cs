@@ -12,6 +12,7 @@ internal sealed record BuildContainerInputs(
     string ContainerSourceDirectory,
     string ControlDirectory,
     string NuGetCacheDirectory,
+    IReadOnlyList<CacheMount> CacheMounts,
     string Shell,
     bool Privileged,
     IReadOnlyDictionary<string, string> Environment,
@@ -20,7 +21,7 @@ internal sealed record BuildContainerInputs(
 /// <summary>
 /// The Docker container of a build: host networking (the build reaches the local cloud and its registry at 127.0.0.1),
 /// the source and control directories, the host's .NET SDK read-only on PATH, the host's NuGet packages as a read-only
-/// fallback folder plus a writable per-project cache, and — only with PrivilegedMode — the host engine's socket.
+/// fallback folder plus a writable per-project cache, the project's LOCAL cache directories (<see cref="BuildCache"/>), and — only with PrivilegedMode — the host engine's socket.
 /// </summary>
 internal static class BuildContainer
 {
@@ -35,8 +36,14 @@ internal static class BuildContainer
         {
             $"{inputs.SourceDirectory}:{inputs.ContainerSourceDirectory}",
             $"{inputs.ControlDirectory}:{BuildDriverScript.ControlMount}",
-            $"{inputs.NuGetCacheDirectory}:{NuGetCacheMount}",
         };
+        // A project cache that keeps the NuGet folder takes the place of the per-project one.
+        if (inputs.CacheMounts.All(m => m.ContainerPath != NuGetCacheMount))
+        {
+            binds.Add($"{inputs.NuGetCacheDirectory}:{NuGetCacheMount}");
+        }
+
+        binds.AddRange(inputs.CacheMounts.Select(m => $"{m.HostDirectory}:{m.ContainerPath}"));
         var environment = new Dictionary<string, string>(inputs.Environment, StringComparer.Ordinal);
         if (HostDotnetRoot() is { } dotnet)
         {

@@ -87,7 +87,7 @@ internal static class BuildDocument
             ["secondarySourceVersions"] = new JsonArray(),
             ["artifacts"] = new JsonObject { ["location"] = string.Empty },
             ["secondaryArtifacts"] = new JsonArray(),
-            ["cache"] = new JsonObject { ["type"] = "NO_CACHE" },
+            ["cache"] = BuildCache.Of(project),
             ["environment"] = environment,
             ["serviceRole"] = RoleArn(project["serviceRole"]!.GetValue<string>(), options.AccountId),
             ["logs"] = Logs(project, start.ProjectName, uuid, options.Region, options.AccountId),

@@ -80,8 +80,15 @@ internal sealed partial class BuildRunner(
             BuildDriverScript.Write(controlDirectory, spec);
             var sourceMount = $"/codebuild/output/src{uuid.GetHashCode(StringComparison.Ordinal) & 0x7fffffff}/src";
             var environment = BuildEnvironment.For(store.Read(state => state.Builds[buildId].Build.DeepClone().AsObject()), spec, sourceMount, resolved, credentialsToken, address.Endpoint, options.Region);
-            var nuget = Directory.CreateDirectory(Path.Combine(store.Root, "nuget", build["projectName"]!.GetValue<string>())).FullName;
-            var inputs = new BuildContainerInputs(image, source, sourceMount, controlDirectory, nuget, spec.Shell,
+            var projectName = build["projectName"]!.GetValue<string>();
+            var nuget = Directory.CreateDirectory(Path.Combine(store.Root, "nuget", projectName)).FullName;
+            var (cacheMounts, cacheNotes) = BuildCache.Mounts(build["cache"] as JsonObject, spec.CachePaths, BuildCache.ProjectDirectory(store.Root, projectName), source, sourceMount);
+            foreach (var line in cacheNotes)
+            {
+                log.Container(line);
+            }
+
+            var inputs = new BuildContainerInputs(image, source, sourceMount, controlDirectory, nuget, cacheMounts, spec.Shell,
                 build["environment"]!["privilegedMode"]?.GetValue<bool>() == true, environment, BuildContainer.Labels(owner, buildId, build["projectName"]!.GetValue<string>()));
             var created = await docker.Client.Containers.CreateContainerAsync(BuildContainer.Parameters($"codebuild-{Sanitize(build["projectName"]!.GetValue<string>())}-{uuid[..8]}", inputs), control.Token);
             containerId = created.ID;

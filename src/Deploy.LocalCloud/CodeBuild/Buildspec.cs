@@ -44,6 +44,7 @@ internal sealed partial class Buildspec
     private static readonly string[] EnvKeys = ["shell", "variables", "parameter-store", "exported-variables", "secrets-manager", "git-credential-helper"];
     private static readonly string[] PhaseKeys = ["run-as", "on-failure", "runtime-versions", "commands", "finally"];
     private static readonly string[] ArtifactKeys = ["files", "name", "discard-paths", "base-directory", "exclude-paths", "enable-symlinks", "s3-prefix", "secondary-artifacts"];
+    private static readonly string[] CacheKeys = ["paths", "key", "fallback-keys", "action"];
 
     private readonly List<string> warnings = [];
 
@@ -60,6 +61,9 @@ internal sealed partial class Buildspec
     public IReadOnlyList<BuildspecPhase> Phases { get; private set; } = [];
 
     public BuildspecArtifacts? Artifacts { get; private set; }
+
+    /// <summary><c>cache/paths</c> as written (a project with a LOCAL_CUSTOM_CACHE links them, see <see cref="BuildCache"/>).</summary>
+    public IReadOnlyList<string> CachePaths { get; private set; } = [];
 
     /// <summary>Ignored features, one line each, for the build log.</summary>
     public IReadOnlyList<string> Warnings => warnings;
@@ -99,7 +103,16 @@ internal sealed partial class Buildspec
         Unsupported(root, "batch", "batch builds");
         Unsupported(root, "reports", "test reports (reports)");
         Ignored(root, "proxy", "proxy");
-        Ignored(root, "cache", "cache (the local cloud keeps no build cache besides the NuGet package cache)");
+        if (Child(root, "cache") is { } cacheNode)
+        {
+            var cache = Mapping(cacheNode, "cache");
+            CheckKeys(cache, CacheKeys, "cache");
+            // key, fallback-keys and action name S3 cache entries; the local cloud has only the LOCAL cache.
+            Ignored(cache, "key", "cache/key (S3 caches)");
+            Ignored(cache, "fallback-keys", "cache/fallback-keys (S3 caches)");
+            Ignored(cache, "action", "cache/action (S3 caches)");
+            CachePaths = Child(cache, "paths") is { } paths ? Strings(paths, "cache/paths") : [];
+        }
 
         if (Child(root, "env") is { } env)
         {

@@ -60,6 +60,7 @@ internal sealed partial class CodeBuildService : IJsonApiService
         }
 
         _ = request.RequiredString("serviceRole");
+        ValidateCache(request);
         if (request["source"]?["type"]?.GetValue<string>() == "NO_SOURCE" && string.IsNullOrWhiteSpace(request["source"]?["buildspec"]?.GetValue<string>()))
         {
             throw new AwsServiceException("InvalidInputException", "Project source buildspec must be set when source type is NO_SOURCE");
@@ -80,6 +81,7 @@ internal sealed partial class CodeBuildService : IJsonApiService
             project["timeoutInMinutes"] ??= 60;
             project["queuedTimeoutInMinutes"] ??= 480;
             project["projectVisibility"] = "PRIVATE";
+            project["cache"] ??= new JsonObject { ["type"] = "NO_CACHE" };
             state.Items[name] = project;
             return project.DeepClone();
         });
@@ -89,6 +91,7 @@ internal sealed partial class CodeBuildService : IJsonApiService
     private JsonObject UpdateProject(JsonObject request)
     {
         var name = request.RequiredString("name");
+        ValidateCache(request);
         var now = Now;
         var project = file.Update(state =>
         {
@@ -124,7 +127,44 @@ internal sealed partial class CodeBuildService : IJsonApiService
     {
         var name = request.RequiredString("name");
         file.Update(state => state.Items.Remove(name));
+        // The project's LOCAL cache goes with it, as a build host's cache ends with the host.
+        var cache = BuildCache.ProjectDirectory(file.Root, name);
+        try
+        {
+            if (Directory.Exists(cache))
+            {
+                Directory.Delete(cache, recursive: true);
+            }
+        }
+        catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+        {
+            // A directory a build container wrote as another user: the next project of that name reuses it.
+        }
+
         return [];
+    }
+
+    /// <summary>ProjectCache's enums as the API model gives them (type is required).</summary>
+    private static void ValidateCache(JsonObject request)
+    {
+        if (request["cache"] is not JsonObject cache)
+        {
+            return;
+        }
+
+        var type = cache["type"]?.GetValue<string>();
+        if (type is not ("NO_CACHE" or "S3" or "LOCAL"))
+        {
+            throw new AwsServiceException("InvalidInputException", type is null
+                ? "Invalid cache: cache type is required"
+                : $"Invalid cache type: {type}; valid values are NO_CACHE, S3 and LOCAL");
+        }
+
+        var modes = (cache["modes"] as JsonArray ?? []).Select(m => m?.GetValue<string>()).ToList();
+        if (modes.FirstOrDefault(m => m is not ("LOCAL_SOURCE_CACHE" or "LOCAL_DOCKER_LAYER_CACHE" or BuildCache.CustomMode)) is { } unknown)
+        {
+            throw new AwsServiceException("InvalidInputException", $"Invalid cache mode: {unknown}");
+        }
     }
 
     private static JsonObject Copy(JsonObject request, JsonObject project)

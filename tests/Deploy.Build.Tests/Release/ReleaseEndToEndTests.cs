@@ -35,16 +35,14 @@ public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper o
         Assert.Equal(("Succeeded", "CloudWatchEvent"), ((string)execution["status"]!, (string)execution["trigger"]!["triggerType"]!));
         var state = await world.AwsAsync("codepipeline", "get-pipeline-state", "--name", "sample-service-pipeline");
         Assert.Equal(["Source", "Build", "Deploy"], state["stageStates"]!.AsArray().Select(s => (string)s!["stageName"]!));
-        var actions = await world.AwsAsync("codepipeline", "list-action-executions", "--pipeline-name", "sample-service-pipeline",
-            "--filter", $"pipelineExecutionId={execution["pipelineExecutionId"]}");
-        var buildId = (string)actions["actionExecutionDetails"]!.AsArray().Single(a => (string)a!["stageName"]! == "Build")!["output"]!["executionResult"]!["externalExecutionId"]!;
-        var build = (await world.AwsAsync("codebuild", "batch-get-builds", "--ids", buildId))["builds"]![0]!;
+        var (build, log) = await BuildOfAsync(execution);
         Assert.Equal("SUCCEEDED", (string)build["buildStatus"]!);
         Assert.Equal(world.FirstCommit, (string)build["resolvedSourceVersion"]!);
         Assert.Contains(build["phases"]!.AsArray(), p => (string)p!["phaseType"]! == "BUILD" && (string)p["phaseStatus"]! == "SUCCEEDED");
-        var log = await world.AwsAsync("logs", "get-log-events", "--log-group-name", (string)build["logs"]!["groupName"]!,
-            "--log-stream-name", (string)build["logs"]!["streamName"]!, "--start-from-head");
-        Assert.Contains(log["events"]!.AsArray(), e => ((string)e!["message"]!).Contains("Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED", StringComparison.Ordinal));
+        Assert.Contains("Phase complete: UPLOAD_ARTIFACTS State: SUCCEEDED", log, StringComparison.Ordinal);
+        // The project's LOCAL_CUSTOM_CACHE starts empty: the first build compiles the build project into it.
+        Assert.Contains("Linking local cache for .nuke/temp", log, StringComparison.Ordinal);
+        Assert.Contains("Compiling the build project", log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -75,7 +73,7 @@ public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper o
     public async Task A_commit_whose_container_crashes_fails_the_Deploy_stage_with_the_rollback_reason_while_the_previous_version_keeps_serving()
     {
         var served = await world.ServedCommitAsync();
-        await world.CommitAsync("src/Deploy.SampleService/Program.cs",
+        var crashing = await world.CommitAsync("src/Deploy.SampleService/Program.cs",
             p => p.Replace("var app = ", "if (!args.Contains(\"--no-crash\"))\n    throw new InvalidOperationException(\"this commit crashes at start-up\");\n\nvar app = ", StringComparison.Ordinal),
             "Crash at start-up");
 
@@ -89,6 +87,13 @@ public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper o
         Assert.Contains("circuit breaker", release.Error, StringComparison.Ordinal);
         Assert.Contains("this commit crashes at start-up", release.Error, StringComparison.Ordinal);
         Assert.Equal(served, await world.ServedCommitAsync());
+
+        // A build after the first finds the compiled build project in the project's local cache (the commit changed
+        // only the service): it does not compile it again.
+        var (build, log) = await BuildOfAsync((await world.ExecutionsAsync()).Single(e => Revision(e) == crashing));
+        Assert.Equal("SUCCEEDED", (string)build["buildStatus"]!);
+        Assert.Contains("Linking local cache for .nuke/temp", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("Compiling the build project", log, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -110,6 +115,18 @@ public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper o
         Assert.Equal(y, await world.ServedCommitAsync());
         Assert.Equal("Superseded", (string)executions.Single(e => Revision(e) == x)["status"]!);
         Assert.Equal("Succeeded", (string)executions.Single(e => Revision(e) == y)["status"]!);
+    }
+
+    /// <summary>The CodeBuild build of an execution's Build action, and its CloudWatch log, as the aws CLI reads them.</summary>
+    private async Task<(JsonNode Build, string Log)> BuildOfAsync(JsonNode execution)
+    {
+        var actions = await world.AwsAsync("codepipeline", "list-action-executions", "--pipeline-name", "sample-service-pipeline",
+            "--filter", $"pipelineExecutionId={execution["pipelineExecutionId"]}");
+        var buildId = (string)actions["actionExecutionDetails"]!.AsArray().Single(a => (string)a!["stageName"]! == "Build")!["output"]!["executionResult"]!["externalExecutionId"]!;
+        var build = (await world.AwsAsync("codebuild", "batch-get-builds", "--ids", buildId))["builds"]![0]!;
+        var log = await world.AwsAsync("logs", "get-log-events", "--log-group-name", (string)build["logs"]!["groupName"]!,
+            "--log-stream-name", (string)build["logs"]!["streamName"]!, "--start-from-head");
+        return (build, string.Join('\n', log["events"]!.AsArray().Select(e => (string)e!["message"]!)));
     }
 
     // The execution CreatePipeline started on the empty repository has no source revision.

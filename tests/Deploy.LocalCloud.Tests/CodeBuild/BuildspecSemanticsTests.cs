@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Tests.Support;
 
 namespace Deploy.LocalCloud.Tests.CodeBuild;
@@ -223,4 +224,50 @@ public sealed class BuildspecSemanticsTests(CodeBuildFixture fixture) : IClassFi
         Assert.True(build["endTime"]!.GetValue<double>() - build["startTime"]!.GetValue<double>() < 60, "a 5 s timeout (tests' minute) must end the build long before sleep 120");
         fixture.Cloud.AssertResponsesMatchBotocore();
     }
+
+    [Fact]
+    public async Task A_LOCAL_CUSTOM_CACHE_keeps_the_buildspecs_cache_directories_between_builds_until_the_project_drops_it()
+    {
+        const string Buildspec = """
+            version: 0.2
+            phases:
+              build:
+                commands:
+                  - echo "relative:$(cat kept/last 2>/dev/null || echo none) absolute:$(ls /root/kept-abs | tr '\n' ,)"
+                  - mkdir -p kept /root/kept-abs && echo "$CODEBUILD_BUILD_NUMBER" > kept/last && touch "/root/kept-abs/$CODEBUILD_BUILD_NUMBER"
+            cache:
+              paths:
+                - 'kept/**/*'
+                - '/root/kept-abs/*'
+                - 'kept-*.txt'
+            """;
+        var local = new JsonObject { ["type"] = "LOCAL", ["modes"] = new JsonArray("LOCAL_CUSTOM_CACHE") };
+        var project = await fixture.ProjectAsync(Buildspec, new JsonObject { ["cache"] = local });
+
+        var first = await fixture.CompletedAsync(await fixture.StartAsync(project));
+        var second = await fixture.CompletedAsync(await fixture.StartAsync(project));
+        await fixture.Cli.JsonAsync("codebuild", "update-project", "--name", project, "--cache", "type=NO_CACHE");
+        var third = await fixture.CompletedAsync(await fixture.StartAsync(project));
+
+        var logs = new[] { await fixture.LogAsync(first), await fixture.LogAsync(second), await fixture.LogAsync(third) };
+        Assert.All(new[] { first, second, third }, b => Assert.True(b["buildStatus"]!.GetValue<string>() == "SUCCEEDED", b.ToJsonString()));
+        Assert.Contains("relative:none absolute:\n", logs[0] + "\n", StringComparison.Ordinal);
+        Assert.Contains("relative:1 absolute:1,\n", logs[1] + "\n", StringComparison.Ordinal);
+        Assert.Contains("relative:none absolute:\n", logs[2] + "\n", StringComparison.Ordinal);
+        Assert.Contains("Linking local cache for kept", logs[0], StringComparison.Ordinal);
+        Assert.Contains("cache path 'kept-*.txt' is not a directory: only directories can be cached locally", logs[0], StringComparison.Ordinal);
+        Assert.Equal(local.ToJsonString(), second["cache"]!.ToJsonString());
+        Assert.Equal("NO_CACHE", third["cache"]!["type"]!.GetValue<string>());
+        fixture.Cloud.AssertResponsesMatchBotocore();
+    }
+
+    [Theory]
+    [InlineData("kept/**/*", "kept")]
+    [InlineData("./kept/*", "kept")]
+    [InlineData("/root/.nuget/packages/**/*", "/root/.nuget/packages")]
+    [InlineData(".nuke/temp/", ".nuke/temp")]
+    [InlineData("*.txt", null)]
+    [InlineData("a/*/b", null)]
+    public void A_cache_path_names_the_directory_before_its_wildcards(string path, string? directory) =>
+        Assert.Equal(directory, Deploy.LocalCloud.CodeBuild.BuildCache.DirectoryOf(path));
 }
