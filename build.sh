@@ -34,6 +34,9 @@ build_project_dirs() {
 inputs_hash() {
   local dirs
   mapfile -t dirs < <(build_project_dirs)
+  # Relative paths: the same sources checked out elsewhere (CodeBuild's per-build source directory, another runner
+  # folder) have the same hash, so a cached compile is found there.
+  dirs=("${dirs[@]#"$ROOT"/}")
   (
     cd "$ROOT"
     find "${dirs[@]}" -type d \( -name bin -o -name obj \) -prune -o -type f \
