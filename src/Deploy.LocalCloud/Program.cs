@@ -16,10 +16,13 @@ if (!CommandLine.TryParse(args, out var options, out var problem))
 
 await using var cloud = await LocalCloudInstance.StartAsync(options, TimeSpan.FromSeconds(30));
 Console.WriteLine($"Local cloud listening on {cloud.Endpoint} (state: {Path.GetFullPath(options.StateDirectory)})");
-foreach (var (name, value) in cloud.AwsEnvironment())
+// The secret stays in its owner-only file: this output often goes to a log.
+foreach (var (name, value) in cloud.AwsEnvironment().Where(v => v.Key != "AWS_SECRET_ACCESS_KEY"))
 {
     Console.WriteLine($"{name}={value}");
 }
+
+Console.WriteLine($"AWS_SECRET_ACCESS_KEY: in {Path.GetFullPath(Deploy.LocalCloud.Auth.LocalSecretFile.PathIn(options.StateDirectory))} (owner-only)");
 
 await cloud.WaitForShutdownAsync();
 return 0;

@@ -24,7 +24,13 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
     /// <summary>Host:port Docker uses for <c>docker login</c>/<c>push</c>.</summary>
     public string RegistryHost => $"{Endpoint.Host}:{Endpoint.Port}";
 
+    /// <summary>The options it runs with; <see cref="LocalCloudOptions.SecretAccessKey"/> is resolved (see <see cref="SecretAccessKey"/>).</summary>
     public LocalCloudOptions Options { get; }
+
+    public string AccessKeyId => Options.AccessKeyId;
+
+    /// <summary>The secret clients sign with: the configured one, or the state directory's own (<c>&lt;state&gt;/secret-access-key</c>).</summary>
+    public string SecretAccessKey => Options.SecretAccessKey ?? throw new InvalidOperationException("The secret is resolved at start.");
 
     /// <summary>Where the local GitLab OIDC issuer lives on the local cloud's port (<c>Oidc/README.md</c>).</summary>
     public const string GitLabIssuerPath = Oidc.LocalGitLabIssuer.PathPrefix;
@@ -37,6 +43,7 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
 
     public static async Task<LocalCloudInstance> StartAsync(LocalCloudOptions options, TimeSpan readinessTimeout, bool deleteStateOnDispose = false, CancellationToken cancellationToken = default)
     {
+        options = options with { SecretAccessKey = options.SecretAccessKey ?? Auth.LocalSecretFile.LoadOrCreate(options.StateDirectory) };
         var app = LocalCloudApplication.Create(options);
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -61,7 +68,7 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
     {
         ["AWS_ENDPOINT_URL"] = Endpoint.ToString().TrimEnd('/'),
         ["AWS_ACCESS_KEY_ID"] = Options.AccessKeyId,
-        ["AWS_SECRET_ACCESS_KEY"] = Options.SecretAccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
         ["AWS_REGION"] = Options.Region,
         // The aws CLI v1 reads AWS_DEFAULT_REGION, the SDKs AWS_REGION: set both.
         ["AWS_DEFAULT_REGION"] = Options.Region,
