@@ -33,7 +33,7 @@ internal static class LocalSecretFile
         var secret = File.ReadAllText(path).Trim();
         return secret.Length >= 16
             ? secret
-            : throw new InvalidOperationException($"The local cloud's secret file {path} is empty or damaged: delete it to have a new secret made (the env file is rewritten at the next ./build.sh LocalCloud).");
+            : throw new State.LocalCloudStateException($"The local cloud's secret file {path} is empty or damaged: delete it to have a new secret made (the env file is rewritten at the next ./build.sh LocalCloud).");
     }
 
     private static void Create(string path)

@@ -7,12 +7,14 @@ namespace Deploy.LocalCloud.Hosting;
 public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication app;
+    private readonly State.StateDirectoryLock stateLock;
     private readonly bool deleteStateOnDispose;
     private bool disposed;
 
-    private LocalCloudInstance(WebApplication app, LocalCloudOptions options, Uri endpoint, bool deleteStateOnDispose)
+    private LocalCloudInstance(WebApplication app, State.StateDirectoryLock stateLock, LocalCloudOptions options, Uri endpoint, bool deleteStateOnDispose)
     {
         this.app = app;
+        this.stateLock = stateLock;
         Options = options;
         Endpoint = endpoint;
         this.deleteStateOnDispose = deleteStateOnDispose;
@@ -43,13 +45,25 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
 
     public static async Task<LocalCloudInstance> StartAsync(LocalCloudOptions options, TimeSpan readinessTimeout, bool deleteStateOnDispose = false, CancellationToken cancellationToken = default)
     {
-        options = options with { SecretAccessKey = options.SecretAccessKey ?? Auth.LocalSecretFile.LoadOrCreate(options.StateDirectory) };
-        var app = LocalCloudApplication.Create(options);
-        await app.StartAsync(cancellationToken);
+        // First the directory: a second local cloud on it stops here, before it reads or writes anything.
+        var stateLock = State.StateDirectoryLock.Acquire(options.StateDirectory);
+        WebApplication app;
+        try
+        {
+            options = options with { SecretAccessKey = options.SecretAccessKey ?? Auth.LocalSecretFile.LoadOrCreate(options.StateDirectory) };
+            app = LocalCloudApplication.Create(options);
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            stateLock.Dispose();
+            throw;
+        }
+
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
         app.Services.GetRequiredService<LocalCloudAddress>().Port = port;
-        var instance = new LocalCloudInstance(app, options, new Uri($"http://127.0.0.1:{port}"), deleteStateOnDispose);
+        var instance = new LocalCloudInstance(app, stateLock, options, new Uri($"http://127.0.0.1:{port}"), deleteStateOnDispose);
         try
         {
             await HealthWaitStrategy.WaitUntilHealthyAsync(instance.Endpoint, readinessTimeout, cancellationToken);
@@ -87,6 +101,7 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
         disposed = true;
         await app.StopAsync();
         await app.DisposeAsync();
+        stateLock.Dispose();
         if (deleteStateOnDispose && Directory.Exists(Options.StateDirectory))
         {
             Directory.Delete(Options.StateDirectory, recursive: true);

@@ -42,7 +42,7 @@ public sealed class LocalSecretTests
         LocalSecretFile.LoadOrCreate(state.Path);
         File.WriteAllText(LocalSecretFile.PathIn(state.Path), "");
 
-        var error = Assert.Throws<InvalidOperationException>(() => LocalSecretFile.LoadOrCreate(state.Path));
+        var error = Assert.Throws<Deploy.LocalCloud.State.LocalCloudStateException>(() => LocalSecretFile.LoadOrCreate(state.Path));
 
         Assert.Contains(LocalSecretFile.PathIn(state.Path), error.Message, StringComparison.Ordinal);
     }
