@@ -19,6 +19,11 @@ public sealed class StateDirectoryLockTests
         Assert.Contains(Path.GetFullPath(state.Path), error.Message, StringComparison.Ordinal);
         Assert.Contains($"pid {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
+        // The lock is on the directory, so every file in it stays readable (.NET readers take a shared flock on files).
+        foreach (var file in Directory.EnumerateFiles(state.Path, "*", SearchOption.AllDirectories))
+        {
+            _ = await File.ReadAllBytesAsync(file);
+        }
     }
 
     [Fact]
