@@ -24,20 +24,24 @@ internal sealed class JsonStateFile<T> where T : class, new()
     private readonly string path;
     private readonly bool ownerOnly;
     private readonly Action<string> report;
+    private readonly Action<T> afterLoad;
     private T state;
 
     /// <summary>
     /// Loads <paramref name="fileName"/> from <paramref name="stateDirectory"/>; <paramref name="ownerOnly"/>: it holds
     /// secrets, written with mode 0600. <paramref name="report"/> hears about a damaged file (default: standard error,
-    /// which is the local cloud's log).
+    /// which is the local cloud's log). <paramref name="afterLoad"/> completes a loaded document from elsewhere (log events
+    /// kept in their own files), at start and whenever a failed change is rolled back.
     /// </summary>
-    public JsonStateFile(string stateDirectory, string fileName, bool ownerOnly = false, Action<string>? report = null)
+    public JsonStateFile(string stateDirectory, string fileName, bool ownerOnly = false, Action<string>? report = null, Action<T>? afterLoad = null)
     {
         Directory.CreateDirectory(stateDirectory);
         path = Path.Combine(stateDirectory, fileName);
         this.ownerOnly = ownerOnly;
         this.report = report ?? Console.Error.WriteLine;
+        this.afterLoad = afterLoad ?? (_ => { });
         state = LoadAtStart();
+        this.afterLoad(state);
     }
 
     public string BackupPath => path + ".bak";
@@ -64,6 +68,7 @@ internal sealed class JsonStateFile<T> where T : class, new()
             {
                 // A change that failed halfway must not stick: go back to what is on disk.
                 state = Load(path) ?? new T();
+                afterLoad(state);
                 throw;
             }
         }
