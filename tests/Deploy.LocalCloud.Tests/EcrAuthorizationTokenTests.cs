@@ -1,6 +1,6 @@
 using System.Text;
-using Deploy.LocalCloud.Ecr;
 using Deploy.LocalCloud.Auth;
+using Deploy.LocalCloud.Ecr;
 
 namespace Deploy.LocalCloud.Tests;
 
