@@ -34,7 +34,7 @@ stop_timeout="${STOP_TIMEOUT:-}"
 busybox="${BUSYBOX:-/bin/busybox}"
 region=us-east-1
 access_key=local
-secret_key=localsecret
+secret_key="" # random per state directory: read from $state/secret-access-key once the local cloud made it
 
 for tool in docker aws jq curl python3 dotnet; do
   command -v "$tool" >/dev/null || { echo "$tool is required" >&2; exit 1; }
@@ -87,7 +87,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 endpoint="http://127.0.0.1:$port"
 registry="127.0.0.1:$port"
 start=$(now)
-dotnet "$cloud_dll" --port "$port" --state-dir "$state" --region "$region" --access-key "$access_key" --secret-key "$secret_key" \
+dotnet "$cloud_dll" --port "$port" --state-dir "$state" --region "$region" --access-key "$access_key" \
   >"$work/cloud.log" 2>&1 &
 cloud_pid=$!
 ready=""
@@ -101,6 +101,7 @@ startup=$(awk -v a="$start" -v b="$ready" 'BEGIN { printf "%.2f", b - a }')
 rss_ready=$(rss "$cloud_pid" VmRSS)
 sleep 5
 rss_idle=$(rss "$cloud_pid" VmRSS)
+secret_key=$(cat "$state/secret-access-key")
 echo "local cloud pid $cloud_pid on $endpoint, /health after ${startup} s, idle RSS $(mib "$rss_idle") MiB" >&2
 
 export AWS_ACCESS_KEY_ID="$access_key" AWS_SECRET_ACCESS_KEY="$secret_key" AWS_DEFAULT_REGION="$region" AWS_REGION="$region"
@@ -252,7 +253,7 @@ rss_rollout=$(rss "$cloud_pid" VmRSS)
 
 echo "DescribeServices: $clients clients for ${latency_seconds} s..." >&2
 latency_rc=0
-timeout $((latency_seconds + 120)) dotnet "$latency_dll" --endpoint "$endpoint" --access-key "$access_key" --secret-key "$secret_key" \
+timeout $((latency_seconds + 120)) dotnet "$latency_dll" --endpoint "$endpoint" --access-key "$access_key" \
   --region "$region" --cluster "$cluster" --service "$service" --concurrency "$clients" --duration "$latency_seconds" --warmup 5 \
   >"$work/latency.txt" || latency_rc=$?
 latency=$(cat "$work/latency.txt")

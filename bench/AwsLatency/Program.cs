@@ -1,6 +1,6 @@
 // DescribeServices round-trips of Deploy.Aws's EcsClient against an endpoint (moto or the local cloud on loopback).
 // Usage: AwsLatency --endpoint URL [--calls 50] [--warmup 5] [--cluster bench] [--service web] [--setup]
-//                   [--access-key testing] [--secret-key testing] [--region us-east-1]
+//                   [--access-key testing] [--secret-key testing (default: $AWS_SECRET_ACCESS_KEY)] [--region us-east-1]
 //                   [--concurrency C [--duration SECONDS]]
 // --setup first creates the cluster, a task definition and the service.
 // Default (no --concurrency): one client, sequential calls; after the warm-up calls, prints the duration of each timed
@@ -143,7 +143,9 @@ internal sealed record Arguments(
 {
     public static Arguments Parse(string[] args)
     {
-        var parsed = new Arguments(string.Empty, 50, 5, "bench", "web", false, "testing", "testing", "us-east-1", 0, 0);
+        // The secret from the environment by default, so it need not be an argument (the process list shows those).
+        var secret = Environment.GetEnvironmentVariable("AWS_SECRET_ACCESS_KEY") is { Length: > 0 } fromEnvironment ? fromEnvironment : "testing";
+        var parsed = new Arguments(string.Empty, 50, 5, "bench", "web", false, "testing", secret, "us-east-1", 0, 0);
         for (var i = 0; i < args.Length; i++)
         {
             parsed = args[i] switch

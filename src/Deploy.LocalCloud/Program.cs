@@ -14,12 +14,26 @@ if (!CommandLine.TryParse(args, out var options, out var problem))
     return 2;
 }
 
-await using var cloud = await LocalCloudInstance.StartAsync(options, TimeSpan.FromSeconds(30));
+LocalCloudInstance cloud;
+try
+{
+    cloud = await LocalCloudInstance.StartAsync(options, TimeSpan.FromSeconds(30));
+}
+catch (Deploy.LocalCloud.State.LocalCloudStateException e)
+{
+    Console.Error.WriteLine(e.Message); // one line: the build's launcher shows the last line of this log
+    return 1;
+}
+
+await using var running = cloud;
 Console.WriteLine($"Local cloud listening on {cloud.Endpoint} (state: {Path.GetFullPath(options.StateDirectory)})");
-foreach (var (name, value) in cloud.AwsEnvironment())
+// The secret stays in its owner-only file: this output often goes to a log.
+foreach (var (name, value) in cloud.AwsEnvironment().Where(v => v.Key != "AWS_SECRET_ACCESS_KEY"))
 {
     Console.WriteLine($"{name}={value}");
 }
+
+Console.WriteLine($"AWS_SECRET_ACCESS_KEY: in {Path.GetFullPath(Deploy.LocalCloud.Auth.LocalSecretFile.PathIn(options.StateDirectory))} (owner-only)");
 
 await cloud.WaitForShutdownAsync();
 return 0;

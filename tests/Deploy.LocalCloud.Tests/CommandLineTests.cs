@@ -14,17 +14,26 @@ public sealed class CommandLineTests
         Assert.Equal("000000000000", options.AccountId);
         Assert.Equal("us-east-1", options.Region);
         Assert.Equal("local", options.AccessKeyId);
-        Assert.Equal("localsecret", options.SecretAccessKey);
+        Assert.Null(options.SecretAccessKey); // the state directory's own, made at start
+
     }
 
     [Fact]
     public void Every_option_can_be_overridden()
     {
         Assert.True(CommandLine.TryParse(
-            ["--port", "0", "--state-dir", "/tmp/x", "--account-id", "123456789012", "--region", "eu-west-1", "--access-key", "k", "--secret-key", "s"],
+            ["--port", "0", "--state-dir", "/tmp/x", "--account-id", "123456789012", "--region", "eu-west-1", "--access-key", "k"],
             out var options, out _));
 
-        Assert.Equal(new LocalCloudOptions { Port = 0, StateDirectory = "/tmp/x", AccountId = "123456789012", Region = "eu-west-1", AccessKeyId = "k", SecretAccessKey = "s" }, options);
+        Assert.Equal(new LocalCloudOptions { Port = 0, StateDirectory = "/tmp/x", AccountId = "123456789012", Region = "eu-west-1", AccessKeyId = "k" }, options);
+    }
+
+    [Fact]
+    public void A_secret_is_not_taken_on_the_command_line_where_other_users_see_it()
+    {
+        Assert.False(CommandLine.TryParse(["--secret-key", "s"], out _, out var problem));
+
+        Assert.Equal("Unknown option '--secret-key'.", problem);
     }
 
     [Fact]

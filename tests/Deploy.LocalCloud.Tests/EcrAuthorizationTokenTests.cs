@@ -1,12 +1,12 @@
 using System.Text;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Ecr;
-using Deploy.LocalCloud.Hosting;
 
 namespace Deploy.LocalCloud.Tests;
 
 public sealed class EcrAuthorizationTokenTests
 {
-    private static readonly LocalCloudOptions Options = new() { StateDirectory = "/unused" };
+    private static readonly LocalCredentials Options = new("local", "the-local-secret-for-tokens", "us-east-1");
 
     [Fact]
     public void A_password_is_valid_for_user_AWS_until_it_expires_twelve_hours_later()

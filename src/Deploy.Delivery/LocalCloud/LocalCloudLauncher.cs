@@ -16,15 +16,24 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
 {
     private static readonly HttpClient Health = new() { Timeout = TimeSpan.FromSeconds(2) };
 
-    /// <summary>The variables that point AWS tools at the local cloud (the aws CLI v1 reads AWS_DEFAULT_REGION).</summary>
-    public IReadOnlyDictionary<string, string> Environment => new SortedDictionary<string, string>(StringComparer.Ordinal)
+    /// <summary>The variables that point AWS tools at the running local cloud (the aws CLI v1 reads AWS_DEFAULT_REGION).</summary>
+    public IReadOnlyDictionary<string, string> Environment() => new SortedDictionary<string, string>(StringComparer.Ordinal)
     {
         ["AWS_ENDPOINT_URL"] = settings.Endpoint.ToString().TrimEnd('/'),
         ["AWS_ACCESS_KEY_ID"] = LocalCloudSettings.AccessKeyId,
-        ["AWS_SECRET_ACCESS_KEY"] = LocalCloudSettings.SecretAccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = Secret(),
         ["AWS_REGION"] = LocalCloudSettings.Region,
         ["AWS_DEFAULT_REGION"] = LocalCloudSettings.Region,
     };
+
+    /// <summary>The secret the running local cloud made for its state directory on first start.</summary>
+    private string Secret()
+    {
+        var secret = File.Exists(settings.SecretFile) ? File.ReadAllText(settings.SecretFile).Trim() : "";
+        return secret.Length > 0
+            ? secret
+            : throw new BuildFailedException($"The local cloud runs but its secret file {settings.SecretFile} is missing or empty: run ./build.sh LocalCloudDown, then ./build.sh LocalCloud.");
+    }
 
     public async Task<Uri> EnsureRunningAsync(string dotnet, CancellationToken cancellationToken)
     {
@@ -187,8 +196,24 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
         }
     }
 
-    private void WriteEnvFile() =>
-        File.WriteAllText(settings.EnvFile, string.Concat(Environment.Select(p => $"{p.Key}={p.Value}\n")));
+    /// <summary>Written owner-only (it holds the secret), through a temp file so a reader never sees half of it.</summary>
+    private void WriteEnvFile()
+    {
+        var temp = $"{settings.EnvFile}.{System.Environment.ProcessId}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            File.Delete(temp); // the mode applies only to a file being created
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var writer = new StreamWriter(temp, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options))
+        {
+            writer.Write(string.Concat(Environment().Select(p => $"{p.Key}={p.Value}\n")));
+        }
+
+        File.Move(temp, settings.EnvFile, overwrite: true);
+    }
 
     /// <summary>Content hash of the local cloud's sources: a change means recompile and restart.</summary>
     internal static string SourceHash(string projectDirectory)

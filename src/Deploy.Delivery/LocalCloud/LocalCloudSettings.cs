@@ -1,10 +1,12 @@
 namespace Deploy.Delivery.LocalCloud;
 
-/// <summary>Where and how the build runs its local cloud. The credentials are the local cloud's documented defaults, not secrets.</summary>
+/// <summary>
+/// Where and how the build runs its local cloud. The access key id and region are its documented defaults; the secret is
+/// random per state directory (see <see cref="SecretFile"/>).
+/// </summary>
 public sealed record LocalCloudSettings
 {
     public const string AccessKeyId = "local";
-    public const string SecretAccessKey = "localsecret";
     public const string Region = "us-east-1";
 
     /// <summary>The repository root (holds src/Deploy.LocalCloud).</summary>
@@ -22,7 +24,11 @@ public sealed record LocalCloudSettings
 
     public string StateDirectory => Path.Combine(WorkDirectory, "state");
 
+    /// <summary>What the aws CLI and the build read: endpoint, key, secret, region. Owner-only: it holds the secret.</summary>
     public string EnvFile => Path.Combine(WorkDirectory, "env");
+
+    /// <summary>The local cloud makes its secret on first start here (its LocalSecretFile; another assembly, so named twice).</summary>
+    public string SecretFile => Path.Combine(StateDirectory, "secret-access-key");
 
     public string InstanceFile => Path.Combine(WorkDirectory, "instance.json");
 

@@ -64,7 +64,7 @@ internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, Re
         XDocument document;
         try
         {
-            var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body));
+            var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body), "ec2");
             if (!outcome.IsVerified)
             {
                 throw AuthenticationErrors.ForQuery(outcome);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Auth;
 
 namespace Deploy.LocalCloud.Ecr;
 
@@ -9,7 +9,7 @@ namespace Deploy.LocalCloud.Ecr;
 /// Registry passwords that need no storage: <c>&lt;expiry unix seconds&gt;.&lt;HMAC(secret, account:expiry)&gt;</c>.
 /// Verifiable after a restart, and invalid once expired or if the configured secret changes.
 /// </summary>
-internal sealed class EcrAuthorizationTokens(LocalCloudOptions options, TimeProvider clock)
+internal sealed class EcrAuthorizationTokens(LocalCredentials credentials, TimeProvider clock)
 {
     public const string UserName = "AWS";
     private static readonly TimeSpan Lifetime = TimeSpan.FromHours(12);
@@ -37,8 +37,8 @@ internal sealed class EcrAuthorizationTokens(LocalCloudOptions options, TimeProv
     private string Password(long expiry)
     {
         var mac = HMACSHA256.HashData(
-            Encoding.UTF8.GetBytes(options.SecretAccessKey),
-            Encoding.UTF8.GetBytes(FormattableString.Invariant($"ecr-registry:{options.AccountId}:{expiry}")));
+            Encoding.UTF8.GetBytes(credentials.SecretAccessKey),
+            Encoding.UTF8.GetBytes(FormattableString.Invariant($"ecr-registry:{credentials.AccountId}:{expiry}")));
         return FormattableString.Invariant($"{expiry}.{Convert.ToHexStringLower(mac)}");
     }
 }

@@ -16,7 +16,7 @@ internal static class CommandLine
           --account-id <id>     account id (default {LocalCloudOptions.DefaultAccountId})
           --region <name>       region (default {LocalCloudOptions.DefaultRegion})
           --access-key <id>     accepted access key id (default {LocalCloudOptions.DefaultAccessKeyId})
-          --secret-key <key>    its secret (default {LocalCloudOptions.DefaultSecretAccessKey})
+                                (its secret is random per state directory: <state-dir>/secret-access-key, owner-only)
           --slow-resources <list>  CloudFormation waits before provisioning these types, e.g.
                                 AWS::Logs::LogGroup=5,AWS::ECS::Cluster=2 (seconds; to meet stack work in progress)
           --upload-max-age <s>  blob uploads untouched this many seconds are purged (default 3600)
@@ -46,7 +46,7 @@ internal static class CommandLine
             values[args[i]] = args[++i];
         }
 
-        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--secret-key", "--slow-resources", "--upload-max-age"]).FirstOrDefault();
+        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--slow-resources", "--upload-max-age"]).FirstOrDefault();
         if (unknown is not null)
         {
             problem = $"Unknown option '{unknown}'.";
@@ -92,7 +92,6 @@ internal static class CommandLine
             AccountId = values.GetValueOrDefault("--account-id", LocalCloudOptions.DefaultAccountId),
             Region = values.GetValueOrDefault("--region", LocalCloudOptions.DefaultRegion),
             AccessKeyId = values.GetValueOrDefault("--access-key", LocalCloudOptions.DefaultAccessKeyId),
-            SecretAccessKey = values.GetValueOrDefault("--secret-key", LocalCloudOptions.DefaultSecretAccessKey),
             UploadMaxAge = uploadMaxAge,
         };
         if (delays.Count > 0)

@@ -45,7 +45,8 @@ internal static class LocalCloudApplication
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<LocalCloudAddress>();
-        services.AddSingleton(new LocalCredentials(options.AccessKeyId, options.SecretAccessKey, options.Region, options.AccountId));
+        var secret = options.SecretAccessKey ?? throw new InvalidOperationException("The secret is resolved before the app is made (LocalCloudInstance.StartAsync).");
+        services.AddSingleton(new LocalCredentials(options.AccessKeyId, secret, options.Region, options.AccountId));
         services.AddSingleton<TemporaryCredentialStore>();
         services.AddSingleton<RequestCaller>();
         services.AddSingleton<SigV4Verifier>();

@@ -12,7 +12,7 @@ public sealed class LocalCloudBuilder
     private string accountId = LocalCloudOptions.DefaultAccountId;
     private string region = LocalCloudOptions.DefaultRegion;
     private string accessKeyId = LocalCloudOptions.DefaultAccessKeyId;
-    private string secretAccessKey = LocalCloudOptions.DefaultSecretAccessKey;
+    private string? secretAccessKey;
     private Action<ApiExchange>? onApiResponse;
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
     private TimeSpan codeBuildMinute = TimeSpan.FromMinutes(1);
@@ -43,6 +43,7 @@ public sealed class LocalCloudBuilder
         return this;
     }
 
+    /// <summary>A fixed key instead of the state directory's random secret (tests that sign with a known key).</summary>
     public LocalCloudBuilder WithCredentials(string accessKey, string secretKey)
     {
         accessKeyId = accessKey;

@@ -7,12 +7,14 @@ namespace Deploy.LocalCloud.Hosting;
 public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
 {
     private readonly WebApplication app;
+    private readonly State.StateDirectoryLock stateLock;
     private readonly bool deleteStateOnDispose;
     private bool disposed;
 
-    private LocalCloudInstance(WebApplication app, LocalCloudOptions options, Uri endpoint, bool deleteStateOnDispose)
+    private LocalCloudInstance(WebApplication app, State.StateDirectoryLock stateLock, LocalCloudOptions options, Uri endpoint, bool deleteStateOnDispose)
     {
         this.app = app;
+        this.stateLock = stateLock;
         Options = options;
         Endpoint = endpoint;
         this.deleteStateOnDispose = deleteStateOnDispose;
@@ -24,7 +26,13 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
     /// <summary>Host:port Docker uses for <c>docker login</c>/<c>push</c>.</summary>
     public string RegistryHost => $"{Endpoint.Host}:{Endpoint.Port}";
 
+    /// <summary>The options it runs with; <see cref="LocalCloudOptions.SecretAccessKey"/> is resolved (see <see cref="SecretAccessKey"/>).</summary>
     public LocalCloudOptions Options { get; }
+
+    public string AccessKeyId => Options.AccessKeyId;
+
+    /// <summary>The secret clients sign with: the configured one, or the state directory's own (<c>&lt;state&gt;/secret-access-key</c>).</summary>
+    public string SecretAccessKey => Options.SecretAccessKey ?? throw new InvalidOperationException("The secret is resolved at start.");
 
     /// <summary>Where the local GitLab OIDC issuer lives on the local cloud's port (<c>Oidc/README.md</c>).</summary>
     public const string GitLabIssuerPath = Oidc.LocalGitLabIssuer.PathPrefix;
@@ -37,12 +45,25 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
 
     public static async Task<LocalCloudInstance> StartAsync(LocalCloudOptions options, TimeSpan readinessTimeout, bool deleteStateOnDispose = false, CancellationToken cancellationToken = default)
     {
-        var app = LocalCloudApplication.Create(options);
-        await app.StartAsync(cancellationToken);
+        // First the directory: a second local cloud on it stops here, before it reads or writes anything.
+        var stateLock = State.StateDirectoryLock.Acquire(options.StateDirectory);
+        WebApplication app;
+        try
+        {
+            options = options with { SecretAccessKey = options.SecretAccessKey ?? Auth.LocalSecretFile.LoadOrCreate(options.StateDirectory) };
+            app = LocalCloudApplication.Create(options);
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            stateLock.Dispose();
+            throw;
+        }
+
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
         app.Services.GetRequiredService<LocalCloudAddress>().Port = port;
-        var instance = new LocalCloudInstance(app, options, new Uri($"http://127.0.0.1:{port}"), deleteStateOnDispose);
+        var instance = new LocalCloudInstance(app, stateLock, options, new Uri($"http://127.0.0.1:{port}"), deleteStateOnDispose);
         try
         {
             await HealthWaitStrategy.WaitUntilHealthyAsync(instance.Endpoint, readinessTimeout, cancellationToken);
@@ -61,7 +82,7 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
     {
         ["AWS_ENDPOINT_URL"] = Endpoint.ToString().TrimEnd('/'),
         ["AWS_ACCESS_KEY_ID"] = Options.AccessKeyId,
-        ["AWS_SECRET_ACCESS_KEY"] = Options.SecretAccessKey,
+        ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
         ["AWS_REGION"] = Options.Region,
         // The aws CLI v1 reads AWS_DEFAULT_REGION, the SDKs AWS_REGION: set both.
         ["AWS_DEFAULT_REGION"] = Options.Region,
@@ -80,6 +101,7 @@ public sealed class LocalCloudInstance : IAsyncDisposable, IDisposable
         disposed = true;
         await app.StopAsync();
         await app.DisposeAsync();
+        stateLock.Dispose();
         if (deleteStateOnDispose && Directory.Exists(Options.StateDirectory))
         {
             Directory.Delete(Options.StateDirectory, recursive: true);

@@ -4,7 +4,6 @@ namespace Deploy.LocalCloud.Hosting;
 public sealed record LocalCloudOptions
 {
     public const string DefaultAccessKeyId = "local";
-    public const string DefaultSecretAccessKey = "localsecret";
     public const string DefaultAccountId = "000000000000";
     public const string DefaultRegion = "us-east-1";
 
@@ -20,7 +19,12 @@ public sealed record LocalCloudOptions
     public string AccountId { get; init; } = DefaultAccountId;
     public string Region { get; init; } = DefaultRegion;
     public string AccessKeyId { get; init; } = DefaultAccessKeyId;
-    public string SecretAccessKey { get; init; } = DefaultSecretAccessKey;
+
+    /// <summary>
+    /// The accepted key's secret. Null (the default): the state directory's own, random on first start and kept in
+    /// <c>&lt;state&gt;/secret-access-key</c> (owner-only); <see cref="LocalCloudInstance.SecretAccessKey"/> has it once started.
+    /// </summary>
+    public string? SecretAccessKey { get; init; }
 
     /// <summary>
     /// How long one of CodeBuild's "minutes" lasts (<c>timeoutInMinutes</c>). One minute, except in tests, which shorten it

@@ -8,19 +8,37 @@ namespace Deploy.LocalCloud.Logs;
 /// CloudWatch Logs storage and rules shared by the API and by internal producers (the ECS part appends
 /// container output through <see cref="AppendContainerOutput"/>).
 /// </summary>
-internal sealed class LogsStore(LocalCloudOptions options, TimeProvider clock)
+internal sealed class LogsStore
 {
     /// <summary>AWS rejects events older than 14 days or more than 2 hours in the future.</summary>
     private static readonly TimeSpan MaxEventAge = TimeSpan.FromDays(14);
     private static readonly TimeSpan MaxEventFutureSkew = TimeSpan.FromHours(2);
 
-    private readonly JsonStateFile<LogsState> file = new(options.StateDirectory, "logs.json");
+    private readonly LogEventFiles events;
+    private readonly JsonStateFile<LogsState> file;
+
+    public LogsStore(LocalCloudOptions options, TimeProvider clock)
+    {
+        this.options = options;
+        this.clock = clock;
+        events = new LogEventFiles(options.StateDirectory);
+        file = new JsonStateFile<LogsState>(options.StateDirectory, "logs.json", afterLoad: events.Load);
+    }
+
+    private readonly LocalCloudOptions options;
+    private readonly TimeProvider clock;
 
     public long NowMilliseconds => clock.GetUtcNow().ToUnixTimeMilliseconds();
 
     public TResult Read<TResult>(Func<LogsState, TResult> read) => file.Read(read);
 
-    public TResult Update<TResult>(Func<LogsState, TResult> change) => file.Update(change);
+    /// <summary>Changes the state; new events are appended to their streams' files, then logs.json (no events in it) is saved.</summary>
+    public TResult Update<TResult>(Func<LogsState, TResult> change) => file.Update(state =>
+    {
+        var result = change(state);
+        events.Save(state);
+        return result;
+    });
 
     public static LogGroupRecord Group(LogsState state, string name) =>
         state.Groups.GetValueOrDefault(name)
@@ -63,6 +81,7 @@ internal sealed class LogsStore(LocalCloudOptions options, TimeProvider clock)
             var record = new LogEventRecord(timestamp, message, now, ++state.LastEventId);
             var at = stream.Events.FindLastIndex(e => e.Timestamp <= timestamp) + 1;
             stream.Events.Insert(at, record);
+            stream.Unsaved.Add(record);
         }
 
         stream.LastIngestionTime = now;
@@ -81,7 +100,10 @@ internal sealed class LogsStore(LocalCloudOptions options, TimeProvider clock)
         var cutoff = now - (days * 86_400_000L);
         foreach (var stream in group.Streams.Values)
         {
-            stream.Events.RemoveAll(e => e.Timestamp < cutoff);
+            if (stream.Events.RemoveAll(e => e.Timestamp < cutoff) > 0)
+            {
+                stream.NeedsRewrite = true;
+            }
         }
     }
 
@@ -89,7 +111,7 @@ internal sealed class LogsStore(LocalCloudOptions options, TimeProvider clock)
     public void AppendContainerOutput(string groupName, string streamName, IReadOnlyList<(long Timestamp, string Message)> events)
     {
         var now = NowMilliseconds;
-        file.Update(state =>
+        Update(state =>
         {
             if (!state.Groups.TryGetValue(groupName, out var group))
             {

@@ -24,7 +24,7 @@ internal sealed class LocalGitLabIssuerEndpoint(LocalGitLabIssuer issuer, SigV4V
     public async Task MintAsync(HttpContext context)
     {
         var body = await IncomingRequest.ReadBodyAsync(context);
-        var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body));
+        var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body), "sts");
         if (!outcome.IsVerified)
         {
             await ErrorAsync(context, StatusCodes.Status403Forbidden, AuthenticationErrors.ForJson(outcome));

@@ -25,7 +25,7 @@ internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services
         string responseBody;
         try
         {
-            var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body));
+            var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body), service?.SigningName);
             if (!outcome.IsVerified)
             {
                 throw AuthenticationErrors.ForJson(outcome);

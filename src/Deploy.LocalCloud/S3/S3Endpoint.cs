@@ -26,7 +26,7 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
         var operation = "Unknown";
         try
         {
-            var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body));
+            var outcome = verifier.Verify(IncomingRequest.ForSignature(context, body), "s3");
             if (!outcome.IsVerified)
             {
                 throw AuthenticationError(outcome);
@@ -436,7 +436,13 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
     private static AwsServiceException AuthenticationError(SigV4Outcome outcome) => outcome.Failure switch
     {
         SigV4Failure.MissingAuthentication => new("AccessDenied", "Access Denied", HttpStatusCode.Forbidden),
-        SigV4Failure.IncompleteSignature => new("AuthorizationHeaderMalformed", outcome.Message, HttpStatusCode.BadRequest),
+        SigV4Failure.IncompleteSignature or SigV4Failure.WrongService when outcome.Presigned => new("AuthorizationQueryParametersError", outcome.Message, HttpStatusCode.BadRequest),
+        SigV4Failure.IncompleteSignature or SigV4Failure.WrongService => new("AuthorizationHeaderMalformed", outcome.Message, HttpStatusCode.BadRequest),
+        SigV4Failure.RequestTimeTooSkewed => new("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", HttpStatusCode.Forbidden),
+        SigV4Failure.PresignedUrlExpired => new("AccessDenied", outcome.Message, HttpStatusCode.Forbidden),
+        SigV4Failure.MissingContentHash => new("InvalidRequest", outcome.Message, HttpStatusCode.BadRequest),
+        SigV4Failure.InvalidContentHash => new("InvalidArgument", outcome.Message, HttpStatusCode.BadRequest),
+        SigV4Failure.ContentHashMismatch => new("XAmzContentSHA256Mismatch", outcome.Message, HttpStatusCode.BadRequest),
         SigV4Failure.UnknownAccessKey => new("InvalidAccessKeyId", "The AWS Access Key Id you provided does not exist in our records.", HttpStatusCode.Forbidden),
         SigV4Failure.ExpiredToken => new("ExpiredToken", "The provided token has expired.", HttpStatusCode.BadRequest),
         _ => new("SignatureDoesNotMatch", outcome.Message, HttpStatusCode.Forbidden),

@@ -76,7 +76,7 @@ public sealed class DeployWorldOnLocalCloud : IAsyncLifetime, IDisposable
         session = new AwsSession(new AwsSessionOptions
         {
             Region = cloud.Options.Region,
-            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey),
+            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
             Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = cloud.Endpoint.ToString().TrimEnd('/') },
         });
 

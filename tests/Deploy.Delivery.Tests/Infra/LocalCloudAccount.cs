@@ -25,7 +25,7 @@ internal sealed class LocalCloudAccount : IAsyncDisposable
         Session = new AwsSession(new AwsSessionOptions
         {
             Region = cloud.Options.Region,
-            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey),
+            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
             Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = Endpoint },
         });
     }
@@ -66,7 +66,7 @@ internal sealed class LocalCloudAccount : IAsyncDisposable
         {
             ["AWS_ENDPOINT_URL"] = Endpoint,
             ["AWS_ACCESS_KEY_ID"] = Cloud.Options.AccessKeyId,
-            ["AWS_SECRET_ACCESS_KEY"] = Cloud.Options.SecretAccessKey,
+            ["AWS_SECRET_ACCESS_KEY"] = Cloud.SecretAccessKey,
             ["AWS_REGION"] = Cloud.Options.Region,
             ["AWS_DEFAULT_REGION"] = Cloud.Options.Region,
             ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",

@@ -29,6 +29,14 @@ public sealed class LocalCloudLauncherTests : IDisposable
         var env = await File.ReadAllLinesAsync(Path.Combine(work, "env"));
         Assert.Contains($"AWS_ENDPOINT_URL={endpoint.ToString().TrimEnd('/')}", env);
         Assert.Contains("AWS_REGION=us-east-1", env);
+        // The secret is the state directory's own, random one, and the env file that carries it is the owner's only.
+        var secret = (await File.ReadAllTextAsync(Path.Combine(work, "state", "secret-access-key"))).Trim();
+        Assert.Contains($"AWS_SECRET_ACCESS_KEY={secret}", env);
+        Assert.DoesNotContain("AWS_SECRET_ACCESS_KEY=localsecret", env);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(work, "env")));
+        }
 
         await launcher.EnsureRunningAsync(DotnetHost, CancellationToken.None);
         var second = LocalCloudInstance.Read(Path.Combine(work, "instance.json"));

@@ -111,7 +111,7 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         using var session = new AwsSession(new AwsSessionOptions
         {
             Region = cloud.Options.Region,
-            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey),
+            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
             Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = cloud.Endpoint.ToString().TrimEnd('/') },
         });
         var log = new RecordingLog();
@@ -143,7 +143,7 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         signing.Headers["Content-Type"] = "application/json";
         var signed = await AWSSigV4Signer.SignAsync(signing, new AWSSigV4Parameters
         {
-            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey),
+            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
             Region = RegionEndpoint.GetBySystemName(cloud.Options.Region),
             Service = "sts",
             SignedAt = DateTime.UtcNow,
@@ -230,7 +230,7 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
             new Dictionary<string, string>
             {
                 ["AWS_ACCESS_KEY_ID"] = cloud.Options.AccessKeyId,
-                ["AWS_SECRET_ACCESS_KEY"] = cloud.Options.SecretAccessKey,
+                ["AWS_SECRET_ACCESS_KEY"] = cloud.SecretAccessKey,
                 ["AWS_DEFAULT_REGION"] = cloud.Options.Region,
                 ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
                 ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",

@@ -57,7 +57,7 @@ internal sealed class RegistryWorld : IAsyncDisposable
         var session = new AwsSession(new AwsSessionOptions
         {
             Region = cloud.Options.Region,
-            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey),
+            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
             Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = cloud.Endpoint.ToString().TrimEnd('/') },
         });
         return new RegistryWorld(cloud, session, output);

@@ -130,7 +130,7 @@ public sealed class CodeCommitGitTests
         Assert.True(fetch.ExitCode == 0, fetch.ToString());
         Assert.Contains("Content-Encoding: gzip", fetch.Stderr, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(upstream, await git.GitAsync(clone, "rev-parse", "origin/main"));
-        Assert.DoesNotContain(cloud.Instance.Options.SecretAccessKey, push.Stderr + fetch.Stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain(cloud.Instance.SecretAccessKey, push.Stderr + fetch.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -177,7 +177,7 @@ public sealed class CodeCommitGitTests
         var options = cloud.Instance.Options;
         var now = DateTimeOffset.UtcNow;
         Task<string> Sign(string path, DateTimeOffset at, string? secret = null, string host = "127.0.0.1") =>
-            PythonGitPassword.SignAsync(secret ?? options.SecretAccessKey, host, path, options.Region, at);
+            PythonGitPassword.SignAsync(secret ?? cloud.Instance.SecretAccessKey, host, path, options.Region, at);
         async Task<HttpResponseMessage> Get(string path, string? user, string? password)
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, path + "/info/refs?service=git-upload-pack");

@@ -14,7 +14,7 @@ public sealed class Ec2Tests
     {
         await using var cloud = await TestCloud.StartAsync();
         using var ec2 = new AmazonEC2Client(
-            new BasicAWSCredentials(cloud.Instance.Options.AccessKeyId, cloud.Instance.Options.SecretAccessKey),
+            new BasicAWSCredentials(cloud.Instance.Options.AccessKeyId, cloud.Instance.SecretAccessKey),
             new AmazonEC2Config { ServiceURL = cloud.Instance.Endpoint.ToString(), AuthenticationRegion = cloud.Instance.Options.Region, MaxErrorRetry = 0 });
 
         var vpcs = await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new Filter("is-default", ["true"])] });

@@ -61,7 +61,7 @@ public sealed class S3Tests
     {
         await using var cloud = await TestCloud.StartAsync();
         using var s3 = new AmazonS3Client(
-            new BasicAWSCredentials(cloud.Instance.Options.AccessKeyId, cloud.Instance.Options.SecretAccessKey),
+            new BasicAWSCredentials(cloud.Instance.Options.AccessKeyId, cloud.Instance.SecretAccessKey),
             new AmazonS3Config
             {
                 ServiceURL = cloud.Instance.Endpoint.ToString(),

@@ -81,7 +81,7 @@ internal static class FederationKit
         var request = more ?? [];
         request["projectPath"] = projectPath;
         request["ref"] = branch;
-        using var response = await MintAsync(cloud, request, new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey));
+        using var response = await MintAsync(cloud, request, new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, body);
         return JsonNode.Parse(body)!["token"]!.GetValue<string>();

@@ -82,7 +82,7 @@ public sealed class LocalGitLabIssuerTests
         using var roleSession = await FederationKit.MintAsync(cloud.Instance, request, new SessionAWSCredentials(
             session["AccessKeyId"]!.GetValue<string>(), session["SecretAccessKey"]!.GetValue<string>(), session["SessionToken"]!.GetValue<string>()));
         using var badRequest = await FederationKit.MintAsync(cloud.Instance, new JsonObject { ["projectPath"] = "app", ["ref"] = "main" },
-            new BasicAWSCredentials(cloud.Instance.Options.AccessKeyId, cloud.Instance.Options.SecretAccessKey));
+            new BasicAWSCredentials(cloud.Instance.Options.AccessKeyId, cloud.Instance.SecretAccessKey));
 
         Assert.Equal(HttpStatusCode.Forbidden, unsigned.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, wrongSecret.StatusCode);

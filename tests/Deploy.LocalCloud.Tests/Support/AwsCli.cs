@@ -11,7 +11,7 @@ namespace Deploy.LocalCloud.Tests.Support;
 public sealed partial class AwsCli(string endpoint, string accessKey, string secretKey, string region = "us-east-1", string? sessionToken = null)
 {
     public static AwsCli For(LocalCloudInstance cloud) =>
-        new(cloud.Endpoint.ToString().TrimEnd('/'), cloud.Options.AccessKeyId, cloud.Options.SecretAccessKey);
+        new(cloud.Endpoint.ToString().TrimEnd('/'), cloud.Options.AccessKeyId, cloud.SecretAccessKey);
 
     public static AwsCli For(MotoServer moto) =>
         new(moto.Endpoint.ToString().TrimEnd('/'), MotoServer.AccessKeyId, MotoServer.SecretAccessKey, MotoServer.Region);

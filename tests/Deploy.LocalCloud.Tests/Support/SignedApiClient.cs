@@ -53,7 +53,7 @@ public sealed class SignedApiClient(LocalCloudInstance cloud, string? secretOver
             .ToList();
         var canonical = SigV4Signature.CanonicalRequest("POST", "/", string.Empty, headers, SigV4Signature.HexSha256(Encoding.UTF8.GetBytes(body)));
         var scope = $"{date}/{options.Region}/{service}/aws4_request";
-        var signature = SigV4Signature.Sign(secretOverride ?? options.SecretAccessKey, date, options.Region, service,
+        var signature = SigV4Signature.Sign(secretOverride ?? cloud.SecretAccessKey, date, options.Region, service,
             SigV4Signature.StringToSign(amzDate, scope, canonical));
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
         request.Headers.TryAddWithoutValidation("Authorization",

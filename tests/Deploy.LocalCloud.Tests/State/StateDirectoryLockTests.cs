@@ -1,0 +1,45 @@
+using System.Globalization;
+using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.State;
+using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
+
+namespace Deploy.LocalCloud.Tests.State;
+
+public sealed class StateDirectoryLockTests
+{
+    [Fact]
+    public async Task A_second_local_cloud_on_the_same_state_directory_is_refused_naming_the_directory_and_the_holder()
+    {
+        using var state = new TempDirectory();
+        await using var first = await new LocalCloudBuilder().WithStateDirectory(state.Path).BuildAsync();
+
+        var error = await Assert.ThrowsAsync<StateDirectoryInUseException>(() => new LocalCloudBuilder().WithStateDirectory(state.Path).BuildAsync());
+
+        Assert.Contains(Path.GetFullPath(state.Path), error.Message, StringComparison.Ordinal);
+        Assert.Contains($"pid {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', error.Message);
+        // The lock is on the directory, so every file in it stays readable (.NET readers take a shared flock on files).
+        foreach (var file in Directory.EnumerateFiles(state.Path, "*", SearchOption.AllDirectories))
+        {
+            _ = await File.ReadAllBytesAsync(file);
+        }
+    }
+
+    [Fact]
+    public async Task Another_process_gets_one_line_and_a_failing_exit_code_and_the_directory_is_free_again_once_the_holder_stops()
+    {
+        using var state = new TempDirectory();
+        var first = await new LocalCloudBuilder().WithStateDirectory(state.Path).BuildAsync();
+
+        var second = await ProcessRunner.RunAsync("dotnet", [typeof(LocalCloudInstance).Assembly.Location, "--port", "0", "--state-dir", state.Path],
+            timeout: TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, second.ExitCode);
+        var line = Assert.Single(second.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"The state directory {Path.GetFullPath(state.Path)} is in use by another local cloud (pid {Environment.ProcessId.ToString(CultureInfo.InvariantCulture)})", line, StringComparison.Ordinal);
+        await first.DisposeAsync();
+        await using var third = await new LocalCloudBuilder().WithStateDirectory(state.Path).BuildAsync();
+        Assert.NotNull(third.Endpoint);
+    }
+}
