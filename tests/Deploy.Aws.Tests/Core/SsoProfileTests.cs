@@ -22,7 +22,20 @@ public sealed class SsoProfileTests : IDisposable
     public SsoProfileTests()
     {
         var aws = Directory.CreateDirectory(Path.Combine(home, ".aws")).FullName;
-        File.WriteAllText(Path.Combine(aws, "credentials"), string.Empty);
+        // The profile file the session is given (ProfilesLocation) holds the profile and its sso-session: the SDK settles
+        // the config file's path once per process, so an earlier test could have fixed it elsewhere.
+        File.WriteAllText(Path.Combine(aws, "credentials"), """
+            [dev-sso]
+            sso_session = corp
+            sso_account_id = 111122223333
+            sso_role_name = Deployer
+            region = eu-west-1
+
+            [sso-session corp]
+            sso_region = eu-west-1
+            sso_start_url = https://corp.awsapps.com/start
+            sso_registration_scopes = sso:account:access
+            """);
         File.WriteAllText(Path.Combine(aws, "config"), """
             [profile dev-sso]
             sso_session = corp
