@@ -91,12 +91,7 @@ internal sealed partial class Build
                 + "(InvalidIdentityToken or AccessDenied: check the role's trust policy: the GitLab instance as OIDC provider, aud sts.amazonaws.com, this project's sub).", e);
         }
 
-        RegisterSecret(credentials.SecretKey);
-        if (!string.IsNullOrEmpty(credentials.Token))
-        {
-            RegisterSecret(credentials.Token);
-        }
-
+        // The session's CredentialsObserver masked them (and masks each refresh); the local cloud's session is built the same way.
         Log.Debug($"AWS: {Cloud} cloud, region {session.Region}, CloudFormation at {session.EndpointFor(AwsService.CloudFormation)}, access key {credentials.AccessKey}");
         return awsSession = session;
     }
@@ -176,5 +171,20 @@ internal sealed partial class Build
         Environment = environment,
         MaxAttempts = AwsMaxAttempts,
         Observer = call => Log.Debug(call.ToLogLine()),
+        // Every set, refreshes included (SSO, web identity, container credentials renew themselves in a long build).
+        CredentialsObserver = MaskCredentials,
     };
+
+    void MaskCredentials(ImmutableCredentials credentials)
+    {
+        if (!string.IsNullOrEmpty(credentials.SecretKey))
+        {
+            RegisterSecret(credentials.SecretKey);
+        }
+
+        if (!string.IsNullOrEmpty(credentials.Token))
+        {
+            RegisterSecret(credentials.Token);
+        }
+    }
 }

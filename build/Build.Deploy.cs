@@ -1,3 +1,4 @@
+using Deploy.Aws;
 using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
 using Deploy.Aws.Iam;
@@ -30,6 +31,9 @@ internal sealed partial class Build
     [Parameter("The image DeployFargate deploys, <repository>:<tag> or <repository>@sha256:<digest>; default: what PushEcr pushed, else the repository's image tagged with the commit")]
     readonly string? DeployImage;
 
+    [Parameter("DeployFargate/Rollback fail at once when another deploy of the service holds its lease, instead of waiting for it")]
+    readonly bool NoWait;
+
     Target DeployFargate => _ => _
         .Description("Registers a task definition revision, rolls the Fargate service, waits and detects rollbacks")
         .DependsOn(PushEcr, ProvisionInfra)
@@ -37,6 +41,7 @@ internal sealed partial class Build
         {
             var platform = run.Platform = await PlatformOutputsAsync(ct);
             var session = await AwsSessionAsync();
+            await using var lease = await DeployLeaseAsync(platform, session, nameof(DeployFargate), ct);
             var commit = run.Commit = await DeployedCommitAsync(ct);
             var image = await ImageToDeployAsync(platform, commit, ct);
             var options = DeployOptions.ForPlatform(platform, image, session.Region, commit, Path.Combine(RootDirectory, TaskDefinitionTemplate)) with
@@ -58,6 +63,7 @@ internal sealed partial class Build
         {
             var platform = run.Platform = await PlatformOutputsAsync(ct);
             var session = await AwsSessionAsync();
+            await using var lease = await DeployLeaseAsync(platform, session, nameof(Rollback), ct);
             var rollback = new FargateRollback(new EcsClient(session), new IamClient(session), new LogsClient(session), Log);
             var options = new RollbackOptions
             {
@@ -69,6 +75,28 @@ internal sealed partial class Build
             };
             return await Deploying(() => rollback.RollbackAsync(options, ct));
         }, ct));
+
+    /// <summary>
+    /// The service's deploy lease (in the platform's artifact bucket), so that two deploys of it never overlap; none for a
+    /// dry run, which changes nothing.
+    /// </summary>
+    async Task<DeployLease?> DeployLeaseAsync(PlatformOutputs platform, AwsSession session, string target, CancellationToken cancellationToken)
+    {
+        if (DryRun)
+        {
+            return null;
+        }
+
+        var options = new DeployLeaseOptions
+        {
+            Cluster = platform.ClusterName,
+            ServiceName = platform.ServiceName,
+            Target = target,
+            NoWait = NoWait,
+            MaxWait = Timeout,
+        };
+        return await Deploying(() => DeployLease.AcquireAsync(new S3LeaseObjects(session, platform.ArtifactBucketName), options, Log, cancellationToken));
+    }
 
     /// <summary>The commit BuildImage built (artifacts/image.json), else the host's.</summary>
     async Task<string> DeployedCommitAsync(CancellationToken cancellationToken) =>
@@ -96,7 +124,7 @@ internal sealed partial class Build
         }
     }
 
-    static async Task<DeployResult> Deploying(Func<Task<DeployResult>> command)
+    static async Task<T> Deploying<T>(Func<Task<T>> command)
     {
         try
         {

@@ -36,6 +36,9 @@ public sealed class AwsProfileOnMotoTests(MotoServer moto) : IClassFixture<MotoS
         Assert.EndsWith("task-definition/sample-service:2", service.GetString(), StringComparison.Ordinal);
         var image = await Platform.CliAsync("ecs", "describe-task-definition", "--task-definition", "sample-service:2", "--query", "taskDefinition.containerDefinitions[0].image");
         Assert.StartsWith(MotoPlatform.Repository + "@sha256:", image.GetString(), StringComparison.Ordinal);
+        // Both runs failed (the rollout never ends on moto) and released their deploy lease, leaving no version behind.
+        var lease = await Platform.CliAsync("s3api", "list-object-versions", "--bucket", "sample-artifacts", "--prefix", "deploy-leases/", "--query", "[Versions, DeleteMarkers]");
+        Assert.All(lease.EnumerateArray(), kind => Assert.Equal(System.Text.Json.JsonValueKind.Null, kind.ValueKind));
     }
 
     private Task<BuildScript.Result> DeployAsync(string tag, string template) =>

@@ -33,7 +33,7 @@ internal sealed class MotoPlatform(MotoServer moto, string work)
         return environment;
     }
 
-    /// <summary>Empties moto and creates the repository, the images (tag → distinct manifest), the cluster and the stack.</summary>
+    /// <summary>Empties moto and creates the repository, the images (tag → distinct manifest), the cluster, the artifact bucket and the stack.</summary>
     public async Task ArrangeAsync(params string[] tags)
     {
         await moto.ResetAsync();
@@ -44,6 +44,9 @@ internal sealed class MotoPlatform(MotoServer moto, string work)
         }
 
         await CliAsync("ecs", "create-cluster", "--cluster-name", "sample-service");
+        // The artifact bucket, versioned as the platform's: DeployFargate keeps its deploy lease there.
+        await CliAsync("s3api", "create-bucket", "--bucket", "sample-artifacts");
+        await CliAsync("s3api", "put-bucket-versioning", "--bucket", "sample-artifacts", "--versioning-configuration", "Status=Enabled");
         var subnets = await CliAsync("ec2", "describe-subnets", "--filters", "Name=default-for-az,Values=true", "--query", "Subnets[0:2].SubnetId");
         var securityGroup = await CliAsync("ec2", "describe-security-groups", "--filters", "Name=group-name,Values=default", "--query", "SecurityGroups[0].GroupId");
         var template = Path.Combine(work, "stack.json");

@@ -8,7 +8,8 @@ namespace Deploy.LocalCloud.Tests;
 
 public sealed class SigV4SignatureTests
 {
-    // AWS's published vector (docs/aws-protocols.md): ECS ListClusters at 20150830T123600Z.
+    // Not published by AWS: ECS ListClusters at 20150830T123600Z as the protocol notes (docs/aws-protocols.md) recorded it
+    // from the SDK's signer, a cross-check; SigV4TestSuiteTests pins the arithmetic to AWS's published get-vanilla case.
     private const string AccessKey = "AKIDEXAMPLE";
     private const string SecretKey = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
     private const string AmzDate = "20150830T123600Z";
@@ -27,7 +28,7 @@ public sealed class SigV4SignatureTests
     ];
 
     [Fact]
-    public void The_published_AWS_vector_produces_the_published_signature()
+    public void The_ListClusters_request_recorded_from_the_SDKs_signer_gets_the_same_signature()
     {
         var canonical = SigV4Signature.CanonicalRequest("POST", "/", string.Empty, Headers, BodyHash);
         var stringToSign = SigV4Signature.StringToSign(AmzDate, "20150830/us-east-1/ecs/aws4_request", canonical);
@@ -36,7 +37,7 @@ public sealed class SigV4SignatureTests
     }
 
     [Fact]
-    public void The_verifier_accepts_the_published_request_at_its_signing_time()
+    public void The_verifier_accepts_the_recorded_request_at_its_signing_time()
     {
         using var state = new TempDirectory();
         var clock = new FixedClock(new DateTimeOffset(2015, 8, 30, 12, 40, 0, TimeSpan.Zero));
@@ -49,7 +50,7 @@ public sealed class SigV4SignatureTests
     }
 
     [Fact]
-    public void The_verifier_refuses_the_published_request_today_because_its_signature_expired()
+    public void The_verifier_refuses_the_recorded_request_today_because_its_signature_expired()
     {
         using var state = new TempDirectory();
         var clock = TimeProvider.System;

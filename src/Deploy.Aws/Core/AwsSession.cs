@@ -43,7 +43,9 @@ public sealed class AwsSession : IDisposable
 
         Options = options;
         Region = options.Region;
-        Credentials = options.Credentials;
+        Credentials = options.CredentialsObserver is { } observer && options.Credentials is not ObservedCredentials
+            ? new ObservedCredentials(options.Credentials, observer)
+            : options.Credentials;
         http = options.HttpHandler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
             : new HttpClient(options.HttpHandler, disposeHandler: false);

@@ -12,6 +12,12 @@ public sealed record AwsSessionOptions
     /// <summary>The credentials. When null the default chain (or <see cref="Profile"/>) decides.</summary>
     public AWSCredentials? Credentials { get; init; }
 
+    /// <summary>
+    /// Called with each set of credentials the session obtains, the first and every refresh (to mask their secret key and
+    /// session token); the session wraps <see cref="Credentials"/> so that clients built on it report them too.
+    /// </summary>
+    public Action<ImmutableCredentials>? CredentialsObserver { get; init; }
+
     /// <summary>A named profile from ~/.aws/config and ~/.aws/credentials; overrides <c>AWS_PROFILE</c>.</summary>
     public string? Profile { get; init; }
 

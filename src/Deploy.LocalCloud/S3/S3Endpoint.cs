@@ -123,7 +123,7 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
                 return GetObject(context, bucket, key);
             case "DELETE":
                 operation = "DeleteObject";
-                return DeleteObject(bucket, key);
+                return DeleteObject(context, bucket, key);
             default:
                 operation = "Unknown";
                 throw NotImplemented();
@@ -336,12 +336,14 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
 
     private S3Result PutObject(HttpContext context, string bucket, string key, byte[] content)
     {
+        S3Conditions.ValidatePut(context.Request.Headers);
         var hash = store.WriteContent(content);
         var etag = S3Store.ETag(content);
         var headers = context.Request.Headers;
         var versionId = store.Update(state =>
         {
             var b = S3Store.Bucket(state, bucket);
+            S3Conditions.CheckPut(headers, b.Objects.GetValueOrDefault(key));
             var record = new ObjectRecord
             {
                 Key = key,
@@ -388,9 +390,26 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
         return S3Result.Bytes(store.ReadContent(record.ContentHash));
     }
 
-    private S3Result DeleteObject(string bucket, string key)
+    /// <summary>
+    /// Deletes the key's object; with <c>versionId</c> only when that is the object's version (the store keeps no older
+    /// versions, so any other id names one that is already gone).
+    /// </summary>
+    private S3Result DeleteObject(HttpContext context, string bucket, string key)
     {
-        store.Update(state => S3Store.Bucket(state, bucket).Objects.Remove(key));
+        var versionId = context.Request.Query["versionId"].ToString();
+        store.Update(state =>
+        {
+            var objects = S3Store.Bucket(state, bucket).Objects;
+            var current = objects.GetValueOrDefault(key);
+            S3Conditions.CheckDelete(context.Request.Headers, current);
+            var named = versionId.Length == 0 || (current?.VersionId ?? "null") == versionId;
+            return named && objects.Remove(key);
+        });
+        if (versionId.Length > 0)
+        {
+            context.Response.Headers["x-amz-version-id"] = versionId;
+        }
+
         return S3Result.Empty(204);
     }
 

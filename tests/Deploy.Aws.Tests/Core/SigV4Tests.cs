@@ -7,8 +7,53 @@ namespace Deploy.Aws.Tests.Core;
 
 public sealed class SigV4Tests
 {
+    // AWS's SigV4 test suite, case get-vanilla (published with the SigV4 documentation): GET / on example.amazonaws.com,
+    // service "service", us-east-1, 20150830T123600Z, the documentation's example keys.
+    private const string GetVanillaSignature = "5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31";
+
     [Fact]
-    public async Task The_known_ListClusters_vector_from_the_protocol_notes_reproduces_exactly()
+    public void The_signature_written_out_from_the_specification_reproduces_AWSs_published_get_vanilla_case()
+    {
+        var signature = SpecSignature(
+            "GET", "/", [("host", "example.amazonaws.com"), ("x-amz-date", "20150830T123600Z")], string.Empty, "service",
+            new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero));
+
+        Assert.Equal(GetVanillaSignature, signature);
+    }
+
+    /// <summary>
+    /// The SDK's signer (what the session signs with) on get-vanilla's request: it adds and signs x-amz-content-sha256, so
+    /// the published signature cannot be its; it must be what the specification, pinned above by get-vanilla, gives with
+    /// that header added.
+    /// </summary>
+    [Fact]
+    public async Task The_SDKs_signer_signs_the_get_vanilla_request_as_the_pinned_specification_does_with_its_payload_hash_header()
+    {
+        var at = new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero);
+        var request = new Amazon.Runtime.Signing.AWSSigningRequest { HttpMethod = HttpMethod.Get, RequestUri = new Uri("https://example.amazonaws.com/"), Content = [] };
+        var parameters = new Amazon.Runtime.Signing.AWSSigV4Parameters
+        {
+            Credentials = FakeSessions.Credentials,
+            Region = Amazon.RegionEndpoint.USEast1,
+            Service = "service",
+            SignedAt = at.UtcDateTime,
+        };
+
+        var signed = await Amazon.Runtime.Signing.AWSSigV4Signer.SignAsync(request, parameters, CancellationToken.None);
+
+        var expected = SpecSignature(
+            "GET", "/", [("host", "example.amazonaws.com"), ("x-amz-content-sha256", Hex(string.Empty)), ("x-amz-date", "20150830T123600Z")], string.Empty, "service", at);
+        Assert.Equal(
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=" + expected,
+            signed.Headers["Authorization"]);
+    }
+
+    /// <summary>
+    /// A cross-check, not a published vector: the signature the protocol notes recorded for ListClusters (made with the SDK's
+    /// signer) is what our session sends and what the specification, written out below and pinned by get-vanilla, gives.
+    /// </summary>
+    [Fact]
+    public async Task ListClusters_is_signed_as_the_protocol_notes_recorded_and_as_the_specification_written_out_here_signs_it()
     {
         var handler = new ScriptedHandler().Then(HttpStatusCode.OK, """{"clusterArns":[]}""");
         using var session = new AwsSession(new AwsSessionOptions
@@ -32,6 +77,7 @@ public sealed class SigV4Tests
             + "SignedHeaders=content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target, "
             + "Signature=bf3792d2d1cd0e9d2f8f3972495918bdaf980ded4b77d651080d44800e47c88b",
             sent.Header("Authorization"));
+        Assert.Equal("bf3792d2d1cd0e9d2f8f3972495918bdaf980ded4b77d651080d44800e47c88b", Signature("ecs.us-east-1.amazonaws.com", "{}", "AmazonEC2ContainerServiceV20141113.ListClusters", new DateTimeOffset(2015, 8, 30, 12, 36, 0, TimeSpan.Zero)));
     }
 
     [Fact]
@@ -74,34 +120,56 @@ public sealed class SigV4Tests
         Assert.EndsWith("Signature=" + expected, handler.Sent[0].Header("Authorization"), StringComparison.Ordinal);
     }
 
-    /// <summary>SigV4 written out from the specification, independent of the SDK's signer.</summary>
+    /// <summary>An ECS JSON 1.1 call signed by <see cref="SpecSignature"/>.</summary>
     private static string Signature(string host, string body, string target, DateTimeOffset at)
+    {
+        var payloadHash = Hex(body);
+        return SpecSignature(
+            "POST",
+            "/",
+            [
+                ("content-type", "application/x-amz-json-1.1"),
+                ("host", host),
+                ("x-amz-content-sha256", payloadHash),
+                ("x-amz-date", at.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture)),
+                ("x-amz-target", target),
+            ],
+            body,
+            "ecs",
+            at);
+    }
+
+    /// <summary>
+    /// SigV4 written out from the specification, independent of the SDK's signer (no query string; headers already
+    /// lower-case, trimmed and sorted; the documentation's example keys, us-east-1).
+    /// </summary>
+    private static string SpecSignature(string method, string path, (string Name, string Value)[] headers, string body, string service, DateTimeOffset at)
     {
         var date = at.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var day = date[..8];
-        var payloadHash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(body)));
         var canonical = string.Join(
             "\n",
-            "POST",
-            "/",
-            string.Empty,
-            "content-type:application/x-amz-json-1.1",
-            "host:" + host,
-            "x-amz-content-sha256:" + payloadHash,
-            "x-amz-date:" + date,
-            "x-amz-target:" + target,
-            string.Empty,
-            "content-type;host;x-amz-content-sha256;x-amz-date;x-amz-target",
-            payloadHash);
-        var stringToSign = $"AWS4-HMAC-SHA256\n{date}\n{day}/us-east-1/ecs/aws4_request\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
+            [
+                method,
+                path,
+                string.Empty,
+                .. headers.Select(h => $"{h.Name}:{h.Value}"),
+                string.Empty,
+                string.Join(';', headers.Select(h => h.Name)),
+                Hex(body),
+            ]);
+        var scope = $"{day}/us-east-1/{service}/aws4_request";
+        var stringToSign = $"AWS4-HMAC-SHA256\n{date}\n{scope}\n{Hex(canonical)}";
         var key = Encoding.UTF8.GetBytes("AWS4" + "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY");
-        foreach (var part in new[] { day, "us-east-1", "ecs", "aws4_request" })
+        foreach (var part in new[] { day, "us-east-1", service, "aws4_request" })
         {
             key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
         }
 
         return Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
     }
+
+    private static string Hex(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }
 
 public sealed class UnsignedCallTests

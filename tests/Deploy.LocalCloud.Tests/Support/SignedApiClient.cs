@@ -8,8 +8,8 @@ namespace Deploy.LocalCloud.Tests.Support;
 
 /// <summary>
 /// Hand-made SigV4 requests for cases the aws CLI cannot produce (malformed JSON, unknown targets). It signs
-/// with the app's <see cref="SigV4Signature"/>, whose arithmetic is pinned by AWS's published vector
-/// (SigV4SignatureTests) and cross-checked by every aws CLI test.
+/// with the app's <see cref="SigV4Signature"/>, whose arithmetic is pinned by AWS's published get-vanilla case
+/// (SigV4TestSuiteTests), checked against the SDK's signer (SigV4SignatureTests) and by every aws CLI test.
 /// </summary>
 public sealed class SignedApiClient(LocalCloudInstance cloud, string? secretOverride = null) : IDisposable
 {
