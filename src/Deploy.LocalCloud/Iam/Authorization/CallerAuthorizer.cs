@@ -7,8 +7,8 @@ namespace Deploy.LocalCloud.Iam.Authorization;
 /// Decides whether a verified caller may make a request: the configured key is the account's administrator (as its
 /// root would be) and is always allowed; a role session acts as its role, whose inline policies (and attached managed
 /// ones, which resolve to no statements: managed policies are not stored) are evaluated with the keys AWS adds for
-/// every request (<c>aws:PrincipalArn</c>, <c>aws:PrincipalAccount</c>, <c>aws:userid</c>). The engine a future
-/// enforcement hook calls before dispatch; nothing calls it yet.
+/// every request (<c>aws:PrincipalArn</c>, <c>aws:PrincipalAccount</c>, <c>aws:userid</c>). The engine behind
+/// <see cref="RequestAuthorization"/>.
 /// </summary>
 internal sealed class CallerAuthorizer(IamStore iam)
 {
