@@ -14,6 +14,7 @@ using Deploy.LocalCloud.Ecs;
 using Deploy.LocalCloud.Elb;
 using Deploy.LocalCloud.Events;
 using Deploy.LocalCloud.Iam;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Kms;
 using Deploy.LocalCloud.Logs;
 using Deploy.LocalCloud.Protocols;
@@ -50,6 +51,8 @@ internal static class LocalCloudApplication
         services.AddSingleton<TemporaryCredentialStore>();
         services.AddSingleton<RequestCaller>();
         services.AddSingleton<SigV4Verifier>();
+        services.AddSingleton<CallerAuthorizer>();
+        services.AddSingleton<RequestAuthorization>();
         services.AddSingleton<JsonProtocolEndpoint>();
         services.AddSingleton<QueryProtocolEndpoint>();
         services.AddSingleton<ApiRouter>();

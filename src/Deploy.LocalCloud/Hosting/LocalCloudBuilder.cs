@@ -17,6 +17,7 @@ public sealed class LocalCloudBuilder
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
     private TimeSpan codeBuildMinute = TimeSpan.FromMinutes(1);
     private TimeSpan uploadMaxAge = LocalCloudOptions.DefaultUploadMaxAge;
+    private bool enforceIam;
     private readonly Dictionary<string, TimeSpan> provisioningDelays = new(StringComparer.Ordinal);
 
     public LocalCloudBuilder WithStateDirectory(string directory)
@@ -84,6 +85,13 @@ public sealed class LocalCloudBuilder
         return this;
     }
 
+    /// <summary>Role sessions' calls are authorized against their role's policies (<see cref="LocalCloudOptions.EnforceIam"/>).</summary>
+    public LocalCloudBuilder WithIamEnforced()
+    {
+        enforceIam = true;
+        return this;
+    }
+
     public LocalCloudOptions BuildOptions() => new()
     {
         Port = port,
@@ -95,6 +103,7 @@ public sealed class LocalCloudBuilder
         OnApiResponse = onApiResponse,
         CodeBuildMinute = codeBuildMinute,
         UploadMaxAge = uploadMaxAge,
+        EnforceIam = enforceIam,
         ProvisioningDelays = provisioningDelays.Count == 0
             ? LocalCloudOptions.NoProvisioningDelays
             : new Dictionary<string, TimeSpan>(provisioningDelays, StringComparer.Ordinal),

@@ -47,6 +47,12 @@ public sealed record LocalCloudOptions
     /// </summary>
     public TimeSpan UploadMaxAge { get; init; } = DefaultUploadMaxAge;
 
+    /// <summary>
+    /// Authorize role sessions' API calls against their role's policies (<c>Iam/Authorization</c>). Off by default: the
+    /// delivery path's actors do not run as their roles yet (issue 12 §2). The configured key is never checked.
+    /// </summary>
+    public bool EnforceIam { get; init; }
+
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 
 namespace Deploy.LocalCloud.Protocols;
 
@@ -10,7 +11,8 @@ namespace Deploy.LocalCloud.Protocols;
 /// JSON 1.1 wire handling: <c>X-Amz-Target: Prefix.Operation</c>, JSON body in and out, errors as
 /// <c>{"__type","message"}</c> plus the <c>x-amzn-ErrorType</c> header.
 /// </summary>
-internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
+internal sealed class JsonProtocolEndpoint(
+    IEnumerable<IJsonApiService> services, SigV4Verifier verifier, RequestCaller requestCaller, RequestAuthorization authorization, LocalCloudOptions options)
 {
     private const string ContentType = "application/x-amz-json-1.1";
 
@@ -38,7 +40,10 @@ internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services
                 throw new AwsServiceException("UnknownOperationException", $"Unknown target {target}");
             }
 
-            var response = service.Handle(operation, Parse(body));
+            var request = Parse(body);
+            authorization.Authorize(outcome.Caller!, service.SigningName, operation,
+                name => Member(request, name), jsonProtocol: true);
+            var response = service.Handle(operation, request);
             status = StatusCodes.Status200OK;
             responseBody = response.ToJsonString();
         }
@@ -58,6 +63,14 @@ internal sealed class JsonProtocolEndpoint(IEnumerable<IJsonApiService> services
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         await context.Response.WriteAsync(responseBody, Encoding.UTF8, context.RequestAborted);
     }
+
+    /// <summary>A top-level string member, or the one string of a one-item list (what authorization names a resource by).</summary>
+    private static string? Member(JsonObject request, string name) => request[name] switch
+    {
+        JsonValue value when value.TryGetValue<string>(out var text) => text,
+        JsonArray { Count: 1 } list when list[0] is JsonValue only && only.TryGetValue<string>(out var text) => text,
+        _ => null,
+    };
 
     private static JsonObject Parse(byte[] body)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using System.Xml.Linq;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 using Microsoft.AspNetCore.WebUtilities;
 
 namespace Deploy.LocalCloud.Protocols;
@@ -10,7 +11,8 @@ namespace Deploy.LocalCloud.Protocols;
 /// Query wire handling: form-encoded <c>Action=..&amp;Version=..</c> in, <c>&lt;ActionResponse&gt;</c> XML out,
 /// errors as <c>&lt;ErrorResponse&gt;</c>. The service is chosen by the SigV4 scope's signing name.
 /// </summary>
-internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> services, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
+internal sealed class QueryProtocolEndpoint(
+    IEnumerable<IQueryApiService> services, SigV4Verifier verifier, RequestCaller requestCaller, RequestAuthorization authorization, LocalCloudOptions options)
 {
     public async Task HandleAsync(HttpContext context, byte[] body)
     {
@@ -40,6 +42,11 @@ internal sealed class QueryProtocolEndpoint(IEnumerable<IQueryApiService> servic
 
             service = (unsigned ? service : services.FirstOrDefault(s => s.SigningName == outcome.SigningName))
                       ?? throw new AwsServiceException("InvalidAction", $"Could not find operation {action} for version {version}");
+            if (!unsigned)
+            {
+                authorization.Authorize(outcome.Caller!, service.SigningName, action, parameters.GetValueOrDefault, jsonProtocol: false);
+            }
+
             var result = await service.HandleAsync(action, new QueryParameters(parameters) { IsSigned = !unsigned }, context.RequestAborted);
             var ns = service.XmlNamespace;
             document = new XDocument(new XElement(ns + $"{action}Response",

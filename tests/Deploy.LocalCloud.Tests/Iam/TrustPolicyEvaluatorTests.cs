@@ -39,7 +39,7 @@ public sealed class TrustPolicyEvaluatorTests
         { "an action wildcard", Policy(Allow("", action: "[\"sts:AssumeRole*\"]")), nameof(PolicyDecision.Allow) },
         { "an explicit deny wins", Policy(Allow("") + "," + """{"Effect":"Deny","Principal":"*","Action":"sts:*","Condition":{"StringLike":{"gitlab.com:sub":"*:ref:main"}}}"""), nameof(PolicyDecision.ExplicitDeny) },
         { "a deny that does not apply", Policy(Allow("") + "," + """{"Effect":"Deny","Principal":"*","Action":"sts:*","Condition":{"StringLike":{"gitlab.com:sub":"*:ref:develop"}}}"""), nameof(PolicyDecision.Allow) },
-        { "an unknown operator fails closed", Policy(Allow("""{"NumericLessThan":{"gitlab.com:sub":"1"}}""")), nameof(PolicyDecision.ImplicitDeny) },
+        { "an unknown operator fails closed", Policy(Allow("""{"StringSoundsLike":{"gitlab.com:sub":"1"}}""")), nameof(PolicyDecision.ImplicitDeny) },
         { "NotPrincipal fails closed", Policy("""{"Effect":"Allow","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"sts:*"}"""), nameof(PolicyDecision.ImplicitDeny) },
         { "a deny with NotAction applies", Policy(Allow("") + "," + """{"Effect":"Deny","Principal":"*","NotAction":"sts:TagSession"}"""), nameof(PolicyDecision.ExplicitDeny) },
         { "a single statement object", $$"""{"Version":"2012-10-17","Statement":{{Allow("")}}}""", nameof(PolicyDecision.Allow) },

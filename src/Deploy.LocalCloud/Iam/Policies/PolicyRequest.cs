@@ -10,9 +10,7 @@ internal sealed record PolicyRequest
     {
         Action = action;
         Principals = [.. principals];
-        Context = context
-            .GroupBy(pair => pair.Key, StringComparer.OrdinalIgnoreCase)
-            .ToDictionary(g => g.Key, g => (IReadOnlyList<string>)[.. g.Select(pair => pair.Value)], StringComparer.OrdinalIgnoreCase);
+        Context = PolicyPatterns.Context(context);
     }
 
     /// <summary>E.g. <c>sts:AssumeRoleWithWebIdentity</c>.</summary>

@@ -69,19 +69,12 @@ internal static class TrustPolicyEvaluator
     private static bool NamesCaller(JsonNode? principal, IReadOnlyList<PolicyPrincipal> caller) => principal switch
     {
         JsonValue value => value.ToString() == "*",
-        JsonObject types => types.Any(type => Values(type.Value).Any(v =>
+        JsonObject types => types.Any(type => PolicyPatterns.Values(type.Value).Any(v =>
             v == "*" || caller.Any(c => string.Equals(c.Type, type.Key, StringComparison.Ordinal) && string.Equals(c.Value, v, StringComparison.Ordinal)))),
         _ => false,
     };
 
     /// <summary>Action names compare case-insensitively; <c>*</c> and <c>?</c> are wildcards (<c>sts:*</c>, <c>sts:AssumeRole*</c>).</summary>
     private static bool Covers(JsonNode? actions, string action) =>
-        Values(actions).Any(pattern => PolicyConditions.Like(action.ToLowerInvariant(), pattern.ToLowerInvariant()));
-
-    private static IEnumerable<string> Values(JsonNode? node) => node switch
-    {
-        JsonArray array => array.Select(item => item?.ToString() ?? string.Empty),
-        JsonValue value => [value.ToString()],
-        _ => [],
-    };
+        PolicyPatterns.Values(actions).Any(pattern => PolicyPatterns.ActionMatches(pattern, action));
 }

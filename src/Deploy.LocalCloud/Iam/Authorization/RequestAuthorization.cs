@@ -1,0 +1,87 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Deploy.LocalCloud.Auth;
+using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Protocols;
+
+namespace Deploy.LocalCloud.Iam.Authorization;
+
+/// <summary>
+/// The enforcement hook the protocol endpoints call once the caller is verified and before the operation runs, when
+/// <see cref="LocalCloudOptions.EnforceIam"/> is on. The configured key is never checked (it is the administrator); a
+/// role session is authorized for the operation's IAM action on the resource the request names (from
+/// <see cref="OperationActions"/>: the ARN format filled from the request's members); an operation missing from the
+/// table is authorized as <c>service:Operation</c> on <c>*</c>, so only a policy allowing it on every resource lets
+/// it through (fail closed). A denial is AWS's error for the protocol, with AWS's message.
+/// </summary>
+internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, LocalCloudOptions options)
+{
+    /// <summary>Request members that carry a placeholder's value where its name is not the member's (IAM's names vs the APIs').</summary>
+    private static readonly Dictionary<string, string[]> Aliases = new(StringComparer.Ordinal)
+    {
+        ["ClusterName"] = ["cluster"],
+        ["ServiceName"] = ["service", "services"],
+        ["RepositoryName"] = ["repositoryNames"],
+        ["TaskId"] = ["tasks"],
+        ["PipelineName"] = ["name", "pipelineName"],
+        ["TaskDefinitionFamilyName"] = ["family"],
+        ["RoleNameWithPath"] = ["RoleName", "RoleArn"],
+        ["ProjectName"] = ["projectName", "name"],
+    };
+
+    /// <summary>Throws AWS's access-denied error for the protocol when the caller may not run the operation.</summary>
+    public void Authorize(CallerIdentity caller, string service, string operation, Func<string, string?> member, bool jsonProtocol)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (!options.EnforceIam || caller.Session is null || IsUnauthorized(service, operation))
+        {
+            return;
+        }
+
+        var entry = OperationActions.All.FirstOrDefault(e => e.Service == service && e.Operation == operation);
+        var action = entry?.Action ?? $"{service}:{operation}";
+        var resource = entry is null || entry.ResourceType == "*" ? "*" : Resource(entry.ArnFormat, member);
+        var (decision, request) = authorizer.Authorize(caller, action, resource);
+        if (!decision.IsAllowed)
+        {
+            throw jsonProtocol
+                ? new AwsServiceException("AccessDeniedException", decision.DenialMessage(request))
+                : new AwsServiceException("AccessDenied", decision.DenialMessage(request), HttpStatusCode.Forbidden);
+        }
+    }
+
+    /// <summary>Calls AWS answers for any caller, whatever its policies say.</summary>
+    private static bool IsUnauthorized(string service, string operation) => service == "sts" && operation == "GetCallerIdentity";
+
+    /// <summary>
+    /// The ARN format with partition, region and account filled in and every other placeholder from the request member
+    /// of that name (camel-cased for JSON APIs, or an alias; a list of one value counts as that value, a longer list is
+    /// authorized as <c>*</c>, not per item as AWS does); a member holding an ARN gives its last path segment. An ECS
+    /// cluster not named is <c>default</c>, as ECS takes it; another placeholder without a member is left as <c>*</c>.
+    /// </summary>
+    private string Resource(string format, Func<string, string?> member) => Placeholder().Replace(format, match =>
+    {
+        var name = match.Groups[1].Value;
+        switch (name)
+        {
+            case "Partition":
+                return "aws";
+            case "Region":
+                return options.Region;
+            case "Account":
+                return options.AccountId;
+        }
+
+        var value = new[] { name, char.ToLowerInvariant(name[0]) + name[1..] }.Concat(Aliases.GetValueOrDefault(name) ?? [])
+            .Select(member).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+        if (value is not null && value.StartsWith("arn:", StringComparison.Ordinal))
+        {
+            value = value[(value.LastIndexOf('/') + 1)..];
+        }
+
+        return value ?? (name == "ClusterName" ? "default" : "*");
+    });
+
+    [GeneratedRegex(@"\$\{(\w+)\}")]
+    private static partial Regex Placeholder();
+}
