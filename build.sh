@@ -52,8 +52,11 @@ inputs_hash() {
 # of files and folders under the possible inputs. Wider than the inputs (all of src/): a change elsewhere only costs
 # one content hash, which then finds the same build.
 inputs_stamp() {
-  find "$ROOT/build" "$ROOT/src" "$ROOT/global.json" "$ROOT/Directory.Build.props" "$ROOT/Directory.Packages.props" "$ROOT/build.sh" \
-    \( -name bin -o -name obj \) -prune -o -printf '%C@\n' |
+  local roots=() path
+  for path in build src global.json Directory.Build.props Directory.Packages.props build.sh; do
+    [[ -e "$ROOT/$path" ]] && roots+=("$ROOT/$path")
+  done
+  find "${roots[@]}" \( -name bin -o -name obj \) -prune -o -printf '%C@\n' |
     awk '$1 > max { max = $1 } { n++ } END { printf "%s-%d", max, n }'
 }
 
