@@ -16,7 +16,7 @@ internal sealed partial class Build
     [Parameter("Extra docker build arguments as KEY=VALUE (comma-separated or repeated)")]
     readonly string[] BuildArgs = [];
 
-    [Parameter("How many of the newest local images of --image-name BuildImage keeps; older ones are removed (0: keep all)")]
+    [Parameter("How many of the newest local images of --image-name built by this checkout BuildImage keeps; older ones it built are removed (0: keep all)")]
     readonly int KeepLocalImages = 5;
 
     string ServiceProject => Path.Combine(RootDirectory, "src", "Deploy.SampleService");
@@ -40,16 +40,17 @@ internal sealed partial class Build
                 Dockerfile = Dockerfile,
                 BuildArgs = ParseBuildArgs(BuildArgs),
                 StepLinesOnly = IsServerBuild,
+                Checkout = LocalImagePruner.CheckoutId(RootDirectory),
             };
 
             var image = await new ServiceImage(docker, Tools, Log).BuildAsync(request, ct);
             await image.WriteAsync(ImageFile, ct);
             var shortId = ImageId.Abbreviate(image.Id);
-            Log.Information($"Image {shortId} {(image.Unchanged ? "unchanged (same commit and context)" : "built")}: {string.Join(", ", image.Tags)}");
+            Log.Information($"Image {shortId} {(image.Unchanged ? "unchanged (same inputs)" : "built")}: {string.Join(", ", image.Tags)}");
             Log.Information($"Wrote {Path.GetRelativePath(RootDirectory, ImageFile)}");
             if (KeepLocalImages > 0)
             {
-                var pruned = await new LocalImagePruner(docker).PruneAsync(ImageName, KeepLocalImages, image.Id, ct);
+                var pruned = await new LocalImagePruner(docker).PruneAsync(ImageName, LocalImagePruner.CheckoutId(RootDirectory), KeepLocalImages, image.Id, ct);
                 Log.Information(pruned.Describe(ImageName, KeepLocalImages));
             }
 

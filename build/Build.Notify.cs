@@ -26,7 +26,8 @@ internal sealed partial class Build
     [Parameter("The outcomes that notify Slack, comma-separated (by default all but unchanged)")]
     readonly NotificationOutcome[] NotifyOn = [.. NotificationOutcomes.Default];
 
-    static readonly HttpClient SlackHttp = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    // Lazy: a static HttpClient is made with the Build instance, loading System.Net.Http even for --help.
+    static readonly Lazy<HttpClient> SlackHttp = new(() => new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
 
     DeployNotifier? notifier;
 
@@ -42,7 +43,7 @@ internal sealed partial class Build
             RegisterSecret(webhook.PathAndQuery.TrimStart('/'));
         }
 
-        var sender = new SlackWebhookSender(SlackHttp) { OnAttempt = (attempt, answer) => Log.Debug($"Slack: attempt {attempt}: {answer}") };
+        var sender = new SlackWebhookSender(SlackHttp.Value) { OnAttempt = (attempt, answer) => Log.Debug($"Slack: attempt {attempt}: {answer}") };
         return new DeployNotifier(SlackWebhookUrl, NotifyOn, sender, Log);
     }
 

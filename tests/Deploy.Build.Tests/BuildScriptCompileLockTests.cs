@@ -12,11 +12,11 @@ public sealed class BuildScriptCompileLockTests : IDisposable
 {
     private const string FakeDotnet = """
         #!/usr/bin/env bash
-        # A stand-in for the SDK: --version answers, build writes the output dll and leaves a child running (like
-        # VBCSCompiler), running a dll prints what it was given.
+        # A stand-in for the SDK: --version answers, build or publish (ReadyToRun) writes the output dll and leaves a
+        # child running (like VBCSCompiler), running a dll prints what it was given.
         case "$1" in
           --version) echo 10.0.100 ;;
-          build)
+          build | publish)
             while [[ $# -gt 0 ]]; do [[ "$1" == -o ]] && out="$2"; shift; done
             mkdir -p "$out" && echo fake > "$out/_build.dll"
             (sleep 300 >/dev/null 2>&1 </dev/null &) ;;

@@ -1,4 +1,4 @@
 namespace Deploy.Delivery.Images;
 
-/// <summary>The runtime base the service image is built on, whether it was produced locally, and why.</summary>
-public sealed record BaseImageChoice(string Image, bool Produced, string Reason);
+/// <summary>The runtime base the service image is built on (its reference and image id), whether it was produced locally, and why.</summary>
+public sealed record BaseImageChoice(string Image, string Id, bool Produced, string Reason);

@@ -10,8 +10,17 @@ namespace Deploy.Delivery.Images;
 /// </summary>
 internal static class DebianRootFileSystem
 {
-    // runtime-deps' packages less libicu: the repository builds with InvariantGlobalization.
-    public static readonly IReadOnlyList<string> Packages = ["libc6", "libgcc-s1", "libstdc++6", "zlib1g", "libssl3", "ca-certificates", "tzdata"];
+    // runtime-deps' packages less libicu (the repository builds with InvariantGlobalization), plus the shell and basic
+    // utilities its Debian base has, so shell-form RUN steps in a user's Dockerfile work: dash is /bin/sh.
+    public static readonly IReadOnlyList<string> Packages =
+    [
+        "libc6", "libgcc-s1", "libstdc++6", "zlib1g", "libssl3", "ca-certificates", "tzdata",
+        "dash", "bash", "coreutils", "sed", "grep", "findutils",
+        "libacl1", "libattr1", "libgmp10", "libselinux1", "libpcre2-8-0", "libtinfo6",
+    ];
+
+    // Bumped when Write changes what it adds beyond the host's files, so HostStamp changes with it.
+    private const string RecipeVersion = "2";
 
     // Made by update-ca-certificates or base-files, so in no package's file list.
     private static readonly string[] HostExtras = ["/etc/ssl/certs", "/etc/os-release", "/usr/lib/os-release"];
@@ -42,6 +51,34 @@ internal static class DebianRootFileSystem
         writer.AddLink("/etc/localtime", "/usr/share/zoneinfo/Etc/UTC");
         writer.AddDirectory("/tmp", Directory755 | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite | UnixFileMode.StickyBit);
         writer.AddDirectory("/home/app", Directory755, AppUid);
+    }
+
+    /// <summary>
+    /// A cheap fingerprint of what <see cref="Write"/> would produce: the package file lists' and the extra host
+    /// files' paths, sizes and modification times (dpkg rewrites a package's list whenever it installs it), without
+    /// reading the tens of megabytes the tar holds.
+    /// </summary>
+    public static string HostStamp()
+    {
+        var stamp = new System.Text.StringBuilder(RecipeVersion).Append('\n');
+        void Add(FileSystemInfo info) =>
+            stamp.Append(info.FullName).Append(' ').Append(info is FileInfo { Exists: true } file && file.LinkTarget is null ? file.Length : 0)
+                .Append(' ').Append(info.Exists ? info.LastWriteTimeUtc.Ticks : 0).Append(' ').Append(info.LinkTarget).Append('\n');
+        foreach (var package in Packages)
+            Add(new FileInfo(PackageFileList(package)));
+        foreach (var path in HostExtras)
+        {
+            var directory = new DirectoryInfo(path);
+            Add(directory.Exists ? directory : new FileInfo(path));
+            if (directory.Exists && directory.LinkTarget is null)
+            {
+                foreach (var entry in directory.EnumerateFileSystemInfos("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+                    .OrderBy(e => e.FullName, StringComparer.Ordinal))
+                    Add(entry);
+            }
+        }
+
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(stamp.ToString())));
     }
 
     // Multi-arch packages (libc6 ...) list their files as "<name>:<arch>.list".

@@ -41,7 +41,7 @@ public sealed class ImageBuilder(IDockerClient docker, IBuildLog log, TimeProvid
         var digest = ContextDigest(tarHash, options, buildArgs, baseId);
         log.Information($"Build context: {context.Paths.Count} entries, {size.Length / 1024.0 / 1024.0:0.0} MB, digest {digest[..19]}");
 
-        if (options.Tags.Count > 0 && await FindUnchangedAsync(options.Tags, digest, cancellationToken) is { } unchanged)
+        if (options.Tags.Count > 0 && await FindUnchangedAsync(options.Tags, ContextDigestLabel, digest, cancellationToken) is { } unchanged)
             return unchanged;
 
         // Only written out when it is sent: a no-change run just reads and hashes.
@@ -88,10 +88,14 @@ public sealed class ImageBuilder(IDockerClient docker, IBuildLog log, TimeProvid
         return new ImageBuildResult(id, options.Tags, digest, false);
     }
 
-    private async Task<ImageBuildResult?> FindUnchangedAsync(IReadOnlyList<string> tags, string digest, CancellationToken cancellationToken)
+    /// <summary>
+    /// The image the primary tag (<paramref name="tags"/>[0]) names when it carries <paramref name="label"/> =
+    /// <paramref name="value"/>, with the other tags moved onto it; null when there is none (build it).
+    /// </summary>
+    public async Task<ImageBuildResult?> FindUnchangedAsync(IReadOnlyList<string> tags, string label, string value, CancellationToken cancellationToken = default)
     {
         var existing = await InspectAsync(tags[0], cancellationToken);
-        if (existing?.Config?.Labels?.TryGetValue(ContextDigestLabel, out var label) != true || label != digest)
+        if (existing?.Config?.Labels is not { } labels || !labels.TryGetValue(label, out var found) || found != value)
             return null;
 
         // Same commit and content, maybe built on another branch: only the missing tags move.
@@ -104,7 +108,7 @@ public sealed class ImageBuilder(IDockerClient docker, IBuildLog log, TimeProvid
             }
         }
 
-        return new ImageBuildResult(existing.ID, tags, digest, true);
+        return new ImageBuildResult(existing.ID, tags, (labels.TryGetValue(ContextDigestLabel, out var digest) ? digest : ""), true);
     }
 
     private static string ContextDigest(string tarHash, ImageBuildOptions options, Dictionary<string, string> buildArgs, string? baseId)

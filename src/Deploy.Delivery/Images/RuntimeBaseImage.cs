@@ -24,6 +24,9 @@ public sealed class RuntimeBaseImage(IDockerClient docker)
     /// <summary>Hash of the root file system and image config that a produced image was made from.</summary>
     public const string RecipeLabel = "deploy.base-image.recipe";
 
+    /// <summary><see cref="DebianRootFileSystem.HostStamp"/> and the config when it was produced: a match reuses it unread.</summary>
+    public const string HostStampLabel = "deploy.base-image.host-stamp";
+
     // What runtime-deps sets, so the service behaves the same on either base.
     private static readonly string[] Config = ["ENV APP_UID=1654 ASPNETCORE_HTTP_PORTS=8080 DOTNET_RUNNING_IN_CONTAINER=true"];
 
@@ -32,38 +35,58 @@ public sealed class RuntimeBaseImage(IDockerClient docker)
 
     public async Task<BaseImageChoice> ResolveAsync(string wanted = Standard, CancellationToken cancellationToken = default)
     {
-        if (await InspectAsync(wanted, cancellationToken) is not null)
-            return new BaseImageChoice(wanted, false, $"{wanted} is present in the Docker engine");
+        if (await InspectAsync(wanted, cancellationToken) is { } present)
+            return new BaseImageChoice(wanted, present.ID, false, $"{wanted} is present in the Docker engine");
 
         var pullFailure = await TryPullAsync(wanted, cancellationToken);
         if (pullFailure is null)
-            return new BaseImageChoice(wanted, false, $"pulled {wanted}");
+            return new BaseImageChoice(wanted, (await docker.Images.InspectImageAsync(wanted, cancellationToken)).ID, false, $"pulled {wanted}");
 
         return await ProduceAsync($"{wanted} could not be pulled ({pullFailure})", cancellationToken);
     }
 
     private async Task<BaseImageChoice> ProduceAsync(string why, CancellationToken cancellationToken)
     {
+        // Writing and hashing the root file system reads ~100 MB; the stamp of the package lists says first whether it can have changed.
+        var stamp = HostStamp();
+        var existing = await InspectAsync(Local, cancellationToken);
+        if (existing is not null && Label(existing, HostStampLabel) == stamp && Label(existing, RecipeLabel) is { Length: >= 12 } kept)
+            return new BaseImageChoice(Local, existing.ID, true, $"{why}; reused {Local}, its packages are unchanged (recipe {kept[..12]})");
+
         await using var rootFileSystem = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
         DebianRootFileSystem.Write(rootFileSystem);
         var recipe = await RecipeAsync(rootFileSystem, cancellationToken);
-
-        var existing = await InspectAsync(Local, cancellationToken);
-        if (existing?.Config?.Labels?.TryGetValue(RecipeLabel, out var label) == true && label == recipe)
-            return new BaseImageChoice(Local, true, $"{why}; reused {Local}, its recipe {recipe[..12]} is unchanged");
+        // Same recipe under a new stamp (a package reinstalled as it was) is imported again only to carry the new
+        // stamp: docker keeps the layer, and later runs skip the read.
+        var sameRecipe = Label(existing, RecipeLabel) == recipe;
 
         rootFileSystem.Position = 0;
         var errors = new ErrorRecorder();
-        var import = new ImagesCreateParameters { FromSrc = "-", Repo = LocalRepository, Tag = LocalTag, Changes = [.. Config, $"LABEL {RecipeLabel}={recipe}"] };
+        var import = new ImagesCreateParameters
+        {
+            FromSrc = "-",
+            Repo = LocalRepository,
+            Tag = LocalTag,
+            Changes = [.. Config, $"LABEL {RecipeLabel}={recipe} {HostStampLabel}={stamp}"],
+        };
         await docker.Images.CreateImageAsync(import, rootFileSystem, null, errors, cancellationToken);
         if (errors.Last is { } error)
             throw new InvalidOperationException($"Importing {Local} failed: {error}");
         if (existing is not null)
             await RemoveOutdatedAsync(existing.ID, cancellationToken);
 
+        var id = (await docker.Images.InspectImageAsync(Local, cancellationToken)).ID;
+        if (sameRecipe)
+            return new BaseImageChoice(Local, id, true, $"{why}; re-imported {Local} with its recipe {recipe[..12]} unchanged (its package lists were touched)");
         var packages = string.Join(", ", DebianRootFileSystem.Packages);
-        return new BaseImageChoice(Local, true, $"{why}; produced {Local} (recipe {recipe[..12]}) from this host's Debian packages: {packages}");
+        return new BaseImageChoice(Local, id, true, $"{why}; produced {Local} (recipe {recipe[..12]}) from this host's Debian packages: {packages}");
     }
+
+    private static string? Label(ImageInspectResponse? image, string name) =>
+        image?.Config?.Labels is { } labels && labels.TryGetValue(name, out var value) ? value : null;
+
+    // The config is part of what the image is, like the root file system.
+    private static string HostStamp() => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(DebianRootFileSystem.HostStamp() + "\n" + string.Join('\n', Config))));
 
     private static async Task<string> RecipeAsync(Stream rootFileSystem, CancellationToken cancellationToken)
     {

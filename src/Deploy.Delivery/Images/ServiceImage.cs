@@ -25,49 +25,81 @@ public sealed record ServiceImageRequest(string Project, string PublishDirectory
 
     /// <summary>Only <c>Step N/M</c> lines of the build output (CI).</summary>
     public bool StepLinesOnly { get; init; }
+
+    /// <summary>The <see cref="LocalImagePruner.CheckoutLabel"/> value (<see cref="LocalImagePruner.CheckoutId"/>) the image
+    /// carries, so pruning finds only this checkout's images; none when null.</summary>
+    public string? Checkout { get; init; }
 }
 
 /// <summary>
-/// The service image, end to end: publishes the service on this machine, picks the runtime base (saying which
-/// and why), and builds the image over the publish directory, tagged with the commit and branch.
+/// The service image, end to end: picks the runtime base (saying which and why), hashes the inputs, and when no image
+/// with those inputs has the primary tag, publishes the service and builds the image over the publish directory,
+/// tagged with the commit (a dirty one with its content) and branch.
 /// </summary>
 public sealed class ServiceImage(IDockerClient docker, ToolRunner tools, IBuildLog log)
 {
     public const string Runtime = "linux-x64";
 
+    private static readonly string[] PublishSettings = ["-c", "Release", "-r", Runtime, "--self-contained"];
+
     public async Task<BuiltImage> BuildAsync(ServiceImageRequest request, CancellationToken cancellationToken = default)
     {
-        // Published here rather than in a Dockerfile stage: no SDK image can be pulled offline, and the host's
-        // NuGet cache and incremental build make a no-change publish take seconds.
-        await tools.RunAsync(
-            "dotnet",
-            ["publish", request.Project, "-c", "Release", "-r", Runtime, "--self-contained", "-o", request.PublishDirectory, "--nologo", "-v", "quiet"],
-            cancellationToken: cancellationToken);
-
         // An explicit BASE_IMAGE build argument is the wanted base; it still falls back to the produced one offline.
         var wanted = request.BuildArgs.TryGetValue(ImageBuilder.BaseImageArgument, out var argument) ? argument : request.WantedBase;
         var baseImage = await new RuntimeBaseImage(docker).ResolveAsync(wanted, cancellationToken);
         log.Information($"Base image: {baseImage.Image} ({(baseImage.Produced ? "produced locally" : "standard")}) - {baseImage.Reason}");
 
-        var version = request.Version ?? request.Revision.ShortCommit;
+        var userArgs = request.BuildArgs.Where(a => a.Key != ImageBuilder.BaseImageArgument).ToDictionary();
+        var checkout = request.Checkout is { } id ? new Dictionary<string, string> { [LocalImagePruner.CheckoutLabel] = id } : [];
+        // Decided before publishing: a publish that changes nothing still costs seconds.
+        var inputHash = new ServiceInputs(request.Project, baseImage.Id)
+        {
+            Revision = request.Revision,
+            PublishArguments = PublishSettings,
+            Dockerfile = request.Dockerfile,
+            BuildArgs = userArgs,
+            Labels = checkout,
+            Version = request.Version,
+        }.Hash();
+        var revision = request.Revision.WithContent(inputHash);
+        var tags = ImageTags.For(request.Repository, revision);
+        var builder = new ImageBuilder(docker, log);
+        if (await builder.FindUnchangedAsync(tags, ServiceInputs.Label, inputHash, cancellationToken) is { } unchanged)
+        {
+            log.Information($"Inputs unchanged (input hash {inputHash[..12]}): {tags[0]} is up to date, nothing published");
+            return Result(unchanged);
+        }
+
+        // Published here rather than in a Dockerfile stage: no SDK image can be pulled offline, and the host's
+        // NuGet cache and incremental build make a publish take seconds.
+        await tools.RunAsync(
+            "dotnet",
+            ["publish", request.Project, .. PublishSettings, "-o", request.PublishDirectory, "--nologo", "-v", "quiet"],
+            cancellationToken: cancellationToken);
+
+        var version = request.Version ?? revision.ShortCommit;
         var buildArgs = new Dictionary<string, string>
         {
             ["SERVICE_VERSION"] = version,
-            ["SERVICE_COMMIT"] = request.Revision.Commit,
+            ["SERVICE_COMMIT"] = revision.Commit,
         };
-        foreach (var (name, value) in request.BuildArgs.Where(a => a.Key != ImageBuilder.BaseImageArgument))
+        foreach (var (name, value) in userArgs)
             buildArgs[name] = value;
 
-        var tags = ImageTags.For(request.Repository, request.Revision);
+        var labels = new Dictionary<string, string>(OciLabels.For(revision, version)) { [ServiceInputs.Label] = inputHash };
+        foreach (var (name, value) in checkout)
+            labels[name] = value;
         var options = new ImageBuildOptions(request.PublishDirectory, tags)
         {
             Dockerfile = request.Dockerfile,
             BuildArgs = buildArgs,
-            Labels = OciLabels.For(request.Revision, version),
+            Labels = labels,
             BaseImage = baseImage.Image,
             StepLinesOnly = request.StepLinesOnly,
         };
-        var result = await new ImageBuilder(docker, log).BuildAsync(options, cancellationToken);
-        return new BuiltImage(tags[0], result.Id, result.Tags, request.Revision.Commit, baseImage.Image) { Unchanged = result.Unchanged };
+        return Result(await builder.BuildAsync(options, cancellationToken));
+
+        BuiltImage Result(ImageBuildResult result) =>
+            new(tags[0], result.Id, result.Tags, revision.Commit, baseImage.Image) { Unchanged = result.Unchanged };
     }
 }

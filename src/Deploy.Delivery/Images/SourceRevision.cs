@@ -9,13 +9,33 @@ public sealed partial record SourceRevision(string Commit, string? Branch, strin
 {
     public const string DirtySuffix = "-dirty";
 
-    /// <summary>Whether the commit has uncommitted changes on top.</summary>
-    public bool IsDirty => Commit.EndsWith(DirtySuffix, StringComparison.Ordinal);
+    /// <summary>Whether the commit has uncommitted changes on top (<c>-dirty</c>, or <c>-dirty-&lt;content&gt;</c>).</summary>
+    public bool IsDirty => DirtyAt(Commit) >= 0;
 
-    /// <summary>The commit shortened to 12 characters, keeping <c>-dirty</c>.</summary>
-    public string ShortCommit => Commit.Length > 12 + (IsDirty ? DirtySuffix.Length : 0)
-        ? Commit[..12] + (IsDirty ? DirtySuffix : "")
-        : Commit;
+    /// <summary>The commit shortened to 12 characters, keeping <c>-dirty</c> and its content hash.</summary>
+    public string ShortCommit
+    {
+        get
+        {
+            var dirty = DirtyAt(Commit);
+            var sha = dirty >= 0 ? Commit[..dirty] : Commit;
+            return (sha.Length > 12 ? sha[..12] : sha) + (dirty >= 0 ? Commit[dirty..] : "");
+        }
+    }
+
+    /// <summary>
+    /// A dirty commit tagged by what was built: <c>&lt;sha&gt;-dirty-&lt;first 12 of inputHash&gt;</c>. A plain
+    /// <c>-dirty</c> tag would name every iteration on one commit alike, and an immutable registry refuses the second.
+    /// A clean commit already pins its sources and stays as it is.
+    /// </summary>
+    public SourceRevision WithContent(string inputHash) =>
+        Commit.EndsWith(DirtySuffix, StringComparison.Ordinal) ? this with { Commit = $"{Commit}-{inputHash[..12]}" } : this;
+
+    private static int DirtyAt(string commit)
+    {
+        var at = commit.IndexOf(DirtySuffix, StringComparison.Ordinal);
+        return at >= 0 && (at + DirtySuffix.Length == commit.Length || commit[at + DirtySuffix.Length] == '-') ? at : -1;
+    }
 
     /// <summary>
     /// From the host: GitLab's <c>CI_COMMIT_SHA</c> and <c>CI_PROJECT_URL</c>, CodeBuild's

@@ -71,6 +71,9 @@ public sealed class LocalCloudLauncher(LocalCloudSettings settings, ToolRunner t
     public async Task<bool> StopAsync(CancellationToken cancellationToken)
     {
         var running = LocalCloudInstance.Read(settings.InstanceFile);
+        // A fresh checkout has no work directory yet; File.Delete throws for a missing directory.
+        if (!Directory.Exists(Path.GetDirectoryName(settings.EnvFile)))
+            return false;
         File.Delete(settings.EnvFile);
         if (running is null || !IsAlive(running.ProcessId))
         {

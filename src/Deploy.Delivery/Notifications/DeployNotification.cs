@@ -36,7 +36,7 @@ public sealed record NotificationContext
 public sealed record CommitInfo(string Sha, string? Title, string? Author, Uri? Url)
 {
     /// <summary>The first 8 characters, as GitLab shows them (and <c>-dirty</c> for a build from uncommitted changes).</summary>
-    public string ShortSha => Sha.Length > 8 ? Sha[..8] + (Sha.EndsWith("-dirty", StringComparison.Ordinal) ? "-dirty" : "") : Sha;
+    public string ShortSha => Sha.Length > 8 ? Sha[..8] + (Sha.Contains("-dirty", StringComparison.Ordinal) ? "-dirty" : "") : Sha;
 }
 
 /// <param name="Text"><c>GitLab job 123</c>, <c>CodeBuild build app:4e1…</c>, <c>host build-box</c>.</param>

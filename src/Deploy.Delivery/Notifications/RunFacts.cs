@@ -42,7 +42,9 @@ public static class RunFacts
         }
 
         // BuildImage marks a build from uncommitted changes; the commit underneath is what git and GitLab know.
-        var clean = sha.EndsWith(DirtySuffix, StringComparison.Ordinal) ? sha[..^DirtySuffix.Length] : sha;
+        // (-dirty, or -dirty-<content hash>)
+        var dirty = sha.IndexOf(DirtySuffix, StringComparison.Ordinal);
+        var clean = dirty >= 0 ? sha[..dirty] : sha;
 
         var (title, author) = Get(environment, "CI_COMMIT_SHA") == clean
             ? (Get(environment, "CI_COMMIT_TITLE"), AuthorName(Get(environment, "CI_COMMIT_AUTHOR")))

@@ -36,6 +36,24 @@ public sealed class DebianRootFileSystemTests
     }
 
     [Fact]
+    public void Has_a_shell_at_bin_sh_and_the_basic_utilities_like_runtime_deps()
+    {
+        var entries = Entries();
+
+        // usr/bin/sh because /bin is the merged-usr link to usr/bin.
+        Assert.Equal((TarEntryType.SymbolicLink, "dash"), (entries["usr/bin/sh"].EntryType, entries["usr/bin/sh"].LinkName));
+        foreach (var tool in new[] { "dash", "bash", "ls", "cat", "mkdir", "env", "sed", "grep", "find" })
+            Assert.True(entries.ContainsKey("usr/bin/" + tool), $"usr/bin/{tool} is missing");
+    }
+
+    [Fact]
+    public void Its_host_stamp_is_a_stable_hash()
+    {
+        Assert.Matches("^[0-9a-f]{64}$", DebianRootFileSystem.HostStamp());
+        Assert.Equal(DebianRootFileSystem.HostStamp(), DebianRootFileSystem.HostStamp());
+    }
+
+    [Fact]
     public void Keeps_the_merged_usr_layout_of_the_host()
     {
         var lib = Entries()["lib"];

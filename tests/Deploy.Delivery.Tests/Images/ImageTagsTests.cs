@@ -33,6 +33,23 @@ public sealed class ImageTagsTests
         Assert.Equal([$"deploy/sample-service:{Sha}-dirty", "deploy/sample-service:feature-x"], tags);
     }
 
+    [Fact]
+    public void A_dirty_commit_is_tagged_by_its_content_and_a_clean_one_stays_as_it_is()
+    {
+        var hash = "abcdef0123456789" + new string('0', 48);
+        var dirty = new SourceRevision(Sha + "-dirty", "main", null).WithContent(hash);
+
+        Assert.Equal($"{Sha}-dirty-abcdef012345", dirty.Commit);
+        Assert.True(dirty.IsDirty);
+        Assert.Equal("0123456789ab-dirty-abcdef012345", dirty.ShortCommit);
+        Assert.Equal([$"repo:{Sha}-dirty-abcdef012345", "repo:main"], ImageTags.For("repo", dirty));
+        Assert.Equal(Sha, new SourceRevision(Sha, "main", null).WithContent(hash).Commit);
+        Assert.False(new SourceRevision(Sha, null, null).IsDirty);
+        Assert.False(new SourceRevision("feature-dirtyish", null, null).IsDirty);
+        // Another content on the same commit gets another tag: an immutable registry takes both.
+        Assert.NotEqual(dirty.Commit, new SourceRevision(Sha + "-dirty", "main", null).WithContent("1" + hash[1..]).Commit);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData("HEAD")]

@@ -40,6 +40,31 @@ public sealed class RuntimeBaseImageTests(ITestOutputHelper output)
         Assert.Contains("could not be pulled", first.Reason, StringComparison.Ordinal);
         Assert.Contains("reused", second.Reason, StringComparison.Ordinal);
         Assert.Equal(firstId, (await docker.Images.InspectImageAsync(second.Image)).ID);
+        Assert.Equal((firstId, firstId), (first.Id, second.Id));
+    }
+
+    [Fact]
+    public async Task A_shell_form_RUN_step_builds_on_the_produced_base_as_on_runtime_deps()
+    {
+        using var docker = Tools.CreateDockerClient();
+        var baseImage = await new RuntimeBaseImage(docker).ResolveAsync(Unpullable);
+        using var context = new ContextDirectory().Write(
+            "Dockerfile",
+            "ARG BASE_IMAGE\nFROM ${BASE_IMAGE}\nRUN mkdir -p /data && echo \"$(id -u) $(basename /bin/sh)\" > /data/who && cat /data/who | grep -q '^0 sh$' && ls /usr/bin | grep -c . > /data/count && sed -n 1p /etc/passwd | cut -d: -f1 > /data/root && test \"$(cat /data/root)\" = root\n");
+        var tag = $"deploy-test/shell-form:{Guid.NewGuid():N}";
+        var log = new LevelLog();
+        try
+        {
+            var built = await new ImageBuilder(docker, log).BuildAsync(new ImageBuildOptions(context.Root, [tag]) { BaseImage = baseImage.Image });
+            output.WriteLine(string.Join('\n', log.Texts));
+
+            Assert.False(built.Unchanged);
+            Assert.Equal("0 sh", await Tools.DockerAsync("run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "cat /data/who"));
+        }
+        finally
+        {
+            await Tools.DockerAsync("image", "rm", "-f", tag).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
     }
 
     [Fact]
@@ -79,7 +104,7 @@ public sealed class RuntimeBaseImageTests(ITestOutputHelper output)
         {
             var choice = await images.ResolveAsync(present);
 
-            Assert.Equal(new BaseImageChoice(present, false, $"{present} is present in the Docker engine"), choice);
+            Assert.Equal(new BaseImageChoice(present, produced.Id, false, $"{present} is present in the Docker engine"), choice);
         }
         finally
         {

@@ -101,6 +101,14 @@ public sealed class LocalCloudLauncherTests : IDisposable
         Assert.NotEqual(LocalCloudContainers.OwnerValue("/srv/other"), LocalCloudContainers.OwnerValue("/srv/state"));
     }
 
+    [Fact]
+    public async Task Stopping_in_a_fresh_checkout_without_a_work_directory_reports_nothing_running()
+    {
+        var fresh = new LocalCloudSettings { RootDirectory = RepositoryRoot.Path, WorkDirectory = Path.Combine(work, "never-made"), Port = FreePort.Next() };
+
+        Assert.False(await new LocalCloudLauncher(fresh, new ToolRunner(log), log).StopAsync(CancellationToken.None));
+    }
+
     private static string DotnetHost => Environment.ProcessPath is { } path && Path.GetFileNameWithoutExtension(path) == "dotnet" ? path : "dotnet";
 
     public void Dispose()
