@@ -67,7 +67,8 @@ internal sealed class JsonStateFile<T> where T : class, new()
             catch
             {
                 // A change that failed halfway must not stick: go back to what is on disk.
-                state = Load(path) ?? new T();
+                // (No file yet: the first change of this service failed; it started from an empty state.)
+                state = (File.Exists(path) ? Load(path) : null) ?? new T();
                 afterLoad(state);
                 throw;
             }

@@ -82,6 +82,22 @@ public sealed class JsonStateFileTests : IDisposable
         Assert.Contains("was missing", Assert.Single(reports), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_first_change_that_fails_before_any_file_exists_throws_its_own_error_and_leaves_the_state_empty()
+    {
+        var file = Open();
+
+        var error = Assert.Throws<InvalidOperationException>(() => file.Update<bool>(s =>
+        {
+            s.Items.Add("half-done");
+            throw new InvalidOperationException("the change failed");
+        }));
+
+        Assert.Equal("the change failed", error.Message);
+        Assert.Empty(file.Read(s => s.Items.ToList()));
+        Assert.False(File.Exists(FilePath));
+    }
+
     public void Dispose() => state.Dispose();
 
     private static void Add(JsonStateFile<Things> file, string item) => file.Update(s =>
