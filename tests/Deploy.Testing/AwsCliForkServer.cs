@@ -144,7 +144,7 @@ public static class AwsCliForkServer
 
     private static async Task<string?> StartAsync()
     {
-        if (System.Environment.GetEnvironmentVariable("DEPLOY_TESTS_AWS_CLI_FORK") == "0" || PythonOfAwsCli() is not { } python)
+        if (System.Environment.GetEnvironmentVariable("DEPLOY_TESTS_AWS_CLI_FORK") == "0" || await PythonOfAwsCliAsync().ConfigureAwait(false) is not { } python)
         {
             return null;
         }
@@ -180,37 +180,30 @@ public static class AwsCliForkServer
     }
 
     /// <summary>The interpreter on the first line of the aws script PATH finds (through a pyenv shim when there is one).</summary>
-    private static string? PythonOfAwsCli()
+    private static async Task<string?> PythonOfAwsCliAsync()
     {
         var onPath = (System.Environment.GetEnvironmentVariable("PATH") ?? string.Empty).Split(':', StringSplitOptions.RemoveEmptyEntries)
             .Select(d => Path.Combine(d, "aws")).FirstOrDefault(File.Exists);
-        foreach (var candidate in new[] { onPath, PyenvWhich() })
-        {
-            if (candidate is not null && File.ReadLines(candidate).FirstOrDefault() is { } first && first.StartsWith("#!", StringComparison.Ordinal)
-                && first[2..].Trim() is var interpreter && Path.GetFileName(interpreter).StartsWith("python", StringComparison.Ordinal) && File.Exists(interpreter))
-            {
-                return interpreter;
-            }
-        }
-
-        return null;
+        return Interpreter(onPath) ?? Interpreter(await PyenvWhichAsync().ConfigureAwait(false));
     }
 
-    private static string? PyenvWhich()
+    private static string? Interpreter(string? script) =>
+        script is not null && File.ReadLines(script).FirstOrDefault() is { } first && first.StartsWith("#!", StringComparison.Ordinal)
+        && first[2..].Trim() is var interpreter && Path.GetFileName(interpreter).StartsWith("python", StringComparison.Ordinal) && File.Exists(interpreter)
+            ? interpreter
+            : null;
+
+    private static async Task<string?> PyenvWhichAsync()
     {
         try
         {
-            var info = new ProcessStartInfo("pyenv") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            info.ArgumentList.Add("which");
-            info.ArgumentList.Add("aws");
-            using var process = Process.Start(info);
-            var path = process?.StandardOutput.ReadToEnd().Trim();
-            process?.WaitForExit();
-            return process?.ExitCode == 0 && File.Exists(path) ? path : null;
+            var result = await ProcessRunner.RunAsync("pyenv", ["which", "aws"]).ConfigureAwait(false);
+            var path = result.Stdout.Trim();
+            return result.ExitCode == 0 && File.Exists(path) ? path : null;
         }
         catch (System.ComponentModel.Win32Exception)
         {
-            return null;
+            return null; // no pyenv
         }
     }
 }

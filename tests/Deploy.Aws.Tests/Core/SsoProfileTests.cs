@@ -22,10 +22,10 @@ public sealed class SsoProfileTests : IDisposable
     public SsoProfileTests()
     {
         var aws = Directory.CreateDirectory(Path.Combine(home, ".aws")).FullName;
-        // The profile file the session is given (ProfilesLocation) holds the profile and its sso-session: the SDK settles
-        // the config file's path once per process, so an earlier test could have fixed it elsewhere.
-        File.WriteAllText(Path.Combine(aws, "credentials"), """
-            [dev-sso]
+        // The same settings in the config file, where a user keeps them, and in the profile file the session is given
+        // (ProfilesLocation): the SDK settles the config file's path once per process, so an earlier test could have fixed
+        // it elsewhere.
+        const string Settings = """
             sso_session = corp
             sso_account_id = 111122223333
             sso_role_name = Deployer
@@ -35,19 +35,9 @@ public sealed class SsoProfileTests : IDisposable
             sso_region = eu-west-1
             sso_start_url = https://corp.awsapps.com/start
             sso_registration_scopes = sso:account:access
-            """);
-        File.WriteAllText(Path.Combine(aws, "config"), """
-            [profile dev-sso]
-            sso_session = corp
-            sso_account_id = 111122223333
-            sso_role_name = Deployer
-            region = eu-west-1
-
-            [sso-session corp]
-            sso_region = eu-west-1
-            sso_start_url = https://corp.awsapps.com/start
-            sso_registration_scopes = sso:account:access
-            """);
+            """;
+        File.WriteAllText(Path.Combine(aws, "credentials"), "[dev-sso]\n" + Settings);
+        File.WriteAllText(Path.Combine(aws, "config"), "[profile dev-sso]\n" + Settings);
         var cache = Directory.CreateDirectory(Path.Combine(aws, "sso", "cache")).FullName;
         // aws sso login names the file after the SHA-1 of the session name (a file name, not a protection).
 #pragma warning disable CA5350
