@@ -216,12 +216,11 @@ internal sealed partial class EcsService
     {
         var cluster = EcsStore.Cluster(state, request.OptionalString("cluster"));
         var launchType = request.OptionalString("launchType");
-        return new JsonObject
-        {
-            ["serviceArns"] = new JsonArray([.. state.Services.Values
-                .Where(s => s.ClusterArn == cluster.Arn && s.Status == "ACTIVE" && (launchType is null || s.LaunchType == launchType))
-                .Select(s => (JsonNode)JsonValue.Create(s.Arn))]),
-        };
+        // ListServices returns 10 per page unless asked for more (ECS's default).
+        var arns = state.Services.Values
+            .Where(s => s.ClusterArn == cluster.Arn && s.Status == "ACTIVE" && (launchType is null || s.LaunchType == launchType))
+            .Select(s => s.Arn);
+        return EcsPages.Page(arns, request, "serviceArns", defaultSize: 10);
     });
 
     private static TaskDefinitionRecord ActiveTaskDefinition(EcsState state, string reference)

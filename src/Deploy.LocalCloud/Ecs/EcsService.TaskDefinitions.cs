@@ -140,7 +140,7 @@ internal sealed partial class EcsService
                 arns = arns.Reverse();
             }
 
-            return new JsonObject { ["taskDefinitionArns"] = new JsonArray([.. arns.Select(a => (JsonNode)JsonValue.Create(a))]) };
+            return EcsPages.Page(arns, request, "taskDefinitionArns");
         });
     }
 
@@ -148,12 +148,12 @@ internal sealed partial class EcsService
     {
         var prefix = request.OptionalString("familyPrefix");
         var status = request.OptionalString("status") ?? "ACTIVE";
-        return store.Read(state => new JsonObject
-        {
-            ["families"] = new JsonArray([.. state.TaskDefinitions
+        return store.Read(state => EcsPages.Page(
+            state.TaskDefinitions
                 .Where(f => (prefix is null || f.Key.StartsWith(prefix, StringComparison.Ordinal))
                             && (status == "ALL" || (status == "ACTIVE" ? f.Value.Any(d => d.Status == "ACTIVE") : f.Value.All(d => d.Status == "INACTIVE"))))
-                .Select(f => (JsonNode)JsonValue.Create(f.Key))]),
-        });
+                .Select(f => f.Key),
+            request,
+            "families"));
     }
 }

@@ -64,8 +64,8 @@ internal sealed partial class EcsService
                         && (family is null || t.Group == $"family:{family}" || EcsStore.LastSegment(t.TaskDefinitionArn).StartsWith(family + ":", StringComparison.Ordinal))
                         && (startedBy is null || t.StartedBy == startedBy))
             .OrderBy(t => t.CreatedAt)
-            .Select(t => (JsonNode)JsonValue.Create(t.Arn));
-        return new JsonObject { ["taskArns"] = new JsonArray([.. arns]) };
+            .Select(t => t.Arn);
+        return EcsPages.Page(arns, request, "taskArns");
     });
 
     private JsonObject DescribeTasks(JsonObject request)

@@ -38,6 +38,25 @@ public sealed class EcsApiTests
     }
 
     [Fact]
+    public async Task Lists_come_in_pages_of_maxResults_that_the_aws_clis_paginator_follows_to_the_end()
+    {
+        await using var cloud = await TestCloud.StartAsync();
+        var cli = cloud.Cli;
+        string[] registered = [await WebService.RegisterAsync(cloud, "paged", "127.0.0.1:1/none:v1"),
+            await WebService.RegisterAsync(cloud, "paged", "127.0.0.1:1/none:v2"), await WebService.RegisterAsync(cloud, "paged", "127.0.0.1:1/none:v3")];
+
+        var firstPage = await cli.JsonAsync("ecs", "list-task-definitions", "--family-prefix", "paged", "--max-results", "2", "--no-paginate");
+        var all = await cli.JsonAsync("ecs", "list-task-definitions", "--family-prefix", "paged", "--page-size", "1");
+        var refused = await cli.ErrorCodeAsync("ecs", "list-task-definitions", "--starting-token", "bm90LWEtdG9rZW4=", "--page-size", "1");
+
+        Assert.Equal(registered[..2], firstPage["taskDefinitionArns"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.NotNull(firstPage["nextToken"]);
+        Assert.Equal(registered, all["taskDefinitionArns"]!.AsArray().Select(a => a!.GetValue<string>()));
+        Assert.Equal("InvalidParameterException", refused);
+        cloud.AssertResponsesMatchBotocore();
+    }
+
+    [Fact]
     public async Task Clusters_services_and_tags_round_trip_and_services_without_tasks_complete_at_once()
     {
         await using var cloud = await TestCloud.StartAsync();
