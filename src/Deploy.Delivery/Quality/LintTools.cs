@@ -46,14 +46,39 @@ public sealed class LintTools(string toolsDirectory, ToolRunner tools, IBuildLog
     {
         await new DebianPackages(tools, log).EnsureCommandsAsync(DebianCommands, "Lint", cancellationToken);
 
+        // Two builds (or test processes) of one checkout may ensure the tools at once: one installs, the other waits.
+        Directory.CreateDirectory(toolsDirectory);
+        using var installing = await LockAsync(cancellationToken);
+
         // A tool installed at another version (an older pin) is installed again at the pinned one.
         var missing = NpmPackages.Where(p => !File.Exists(NpmBin(p.Key)) || InstalledVersion(p.Key) != p.Value).Select(p => $"{p.Key}@{p.Value}").ToList();
         if (missing.Count > 0)
         {
             log.Information($"Installing {string.Join(", ", missing)} into {toolsDirectory}");
-            Directory.CreateDirectory(toolsDirectory);
             await tools.RunAsync("npm", ["install", "--no-audit", "--no-fund", "--loglevel", "error", "--prefix", toolsDirectory, .. missing],
                 new ToolOptions { CaptureOutput = true, EchoOutput = false }, cancellationToken);
+        }
+    }
+
+    /// <summary>An exclusive lock on the tools folder (.NET locks a FileShare.None stream with flock on Linux).</summary>
+    private async Task<FileStream> LockAsync(CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(toolsDirectory, ".install.lock");
+        for (var waited = 0; ; waited++)
+        {
+            try
+            {
+                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited < 3000)
+            {
+                if (waited == 0)
+                {
+                    log.Information($"Waiting for another build installing the linters into {toolsDirectory}");
+                }
+
+                await Task.Delay(200, cancellationToken);
+            }
         }
     }
 }

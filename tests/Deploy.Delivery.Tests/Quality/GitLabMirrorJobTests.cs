@@ -11,6 +11,7 @@ using Deploy.Aws.CloudFormation;
 using Deploy.Delivery.Infra;
 using Deploy.LocalCloud.Hosting;
 using Deploy.Testing;
+using Deploy.Testing.GitLab;
 
 namespace Deploy.Delivery.Tests.Quality;
 
@@ -35,9 +36,9 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
 
     private string Checkout => Path.Combine(root, "checkout");
 
-    private string JobTemp => Path.Combine(root, "tmp");
+    private GitLabJobRunner? runner;
 
-    private string JobHome => Path.Combine(root, "home");
+    private GitLabJobRunner Runner => runner ??= new GitLabJobRunner(tools.Installed.NpmBin("gitlab-ci-local"), Checkout, root);
 
     public async Task InitializeAsync() =>
         cloud = await new LocalCloudBuilder().WithStateDirectory(Path.Combine(root, "state")).WithPort(0).BuildAsync();
@@ -53,8 +54,8 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         var token = await MintAsync(sha);
         var variables = GitLabVariables(sha, mirrorRole);
 
-        var selected = await JobsAsync(variables);
-        var job = await RunMirrorJobAsync(variables, token);
+        var selected = await Runner.SelectedJobsAsync(variables);
+        var job = await Runner.RunAsync("mirror", variables, TimeSpan.FromMinutes(5), token);
         var ran = clock.Elapsed - provisioned;
 
         var log = job.Stdout + job.Stderr;
@@ -68,7 +69,7 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         Assert.Equal(sha, await RemoteRefAsync(cloneUrl, "refs/heads/" + Branch));
 
         // The only credentials the local cloud issued for the job are the Mirror role's session; none of it is left behind.
-        var session = IssuedSession($"gitlab-group-app-{JobId}");
+        var session = IssuedSession.Find(Path.Combine(root, "state"), $"gitlab-group-app-{JobId}");
         Assert.Equal(mirrorRole, session.RoleArn);
         string[] secrets = [token, session.SecretAccessKey, session.SessionToken];
         foreach (var secret in secrets.Append(session.AccessKeyId))
@@ -76,9 +77,9 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
             Assert.DoesNotContain(secret, log, StringComparison.Ordinal);
         }
 
-        var jobLog = Path.Combine(Checkout, ".gitlab-ci-local", "output", "mirror.log");
+        var jobLog = Runner.JobLog("mirror");
         Assert.Contains("gitlab-group-app-" + JobId, await File.ReadAllTextAsync(jobLog), StringComparison.Ordinal);
-        var scanned = SecretScan.Files(Checkout, JobTemp, JobHome).Concat(SecretScan.WrittenSince(started, Path.GetTempPath()))
+        var scanned = SecretScan.Files(Checkout, Runner.Temp, Runner.Home).Concat(SecretScan.WrittenSince(started, Path.GetTempPath()))
             .Where(f => !f.StartsWith(Path.Combine(root, "state") + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             .Distinct()
             .ToList();
@@ -91,18 +92,13 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
     /// <summary>A clone of this repository on a branch named develop at HEAD, as GitLab checks a push to develop out.</summary>
     private async Task<string> CheckoutAsync()
     {
-        await Must("git", ["clone", "-q", "--no-hardlinks", RepositoryRoot.Path, Checkout], root);
-        await Must("git", ["checkout", "-q", "-B", Branch], Checkout);
-        Directory.CreateDirectory(JobTemp);
-        Directory.CreateDirectory(JobHome);
+        var sha = await WorkingTreeClone.CreateAsync(RepositoryRoot.Path, Checkout, Branch);
 
         // Like a runner's cache: the build project compiled from these same sources is reused (build.sh keys it by the
         // hash of its inputs, so a checkout of other sources compiles its own).
         await Must(Path.Combine(RepositoryRoot.Path, "build.sh"), ["--help"], RepositoryRoot.Path, TimeSpan.FromMinutes(5));
-        var compiled = Path.Combine(RepositoryRoot.Path, ".nuke", "temp");
-        var target = Directory.CreateDirectory(Path.Combine(Checkout, ".nuke", "temp")).FullName;
-        await Must("cp", ["-al", Path.Combine(compiled, "build-bin"), Path.Combine(compiled, "dotnet-path"), target], root);
-        return (await Must("git", ["rev-parse", "HEAD"], Checkout)).Trim();
+        await Runner.ReuseCompiledBuildAsync(RepositoryRoot.Path);
+        return sha;
     }
 
     /// <summary>ProvisionInfra's work with the GitLab project configured, the local cloud's issuer as GitLab; the Mirror role and clone URL.</summary>
@@ -128,39 +124,9 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
     }
 
     /// <summary>The job's ID token, minted by the local issuer through its SigV4-signed call (the local cloud's own key).</summary>
-    private async Task<string> MintAsync(string sha)
-    {
-        var uri = new Uri(cloud.Endpoint, LocalCloudInstance.GitLabIssuerPath + "/-/id_tokens");
-        var body = Encoding.UTF8.GetBytes(new JsonObject
-        {
-            ["projectPath"] = Project,
-            ["ref"] = Branch,
-            ["sha"] = sha,
-            ["pipelineSource"] = "push",
-            ["jobId"] = long.Parse(JobId, System.Globalization.CultureInfo.InvariantCulture),
-        }.ToJsonString());
-        var signing = new AWSSigningRequest { HttpMethod = HttpMethod.Post, RequestUri = uri, Content = body };
-        signing.Headers["Content-Type"] = "application/json";
-        var signed = await AWSSigV4Signer.SignAsync(signing, new AWSSigV4Parameters
-        {
-            Credentials = new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
-            Region = RegionEndpoint.GetBySystemName(cloud.Options.Region),
-            Service = "sts",
-            SignedAt = DateTime.UtcNow,
-        });
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        foreach (var (name, value) in signed.Headers)
-        {
-            request.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        using var http = new HttpClient();
-        using var response = await http.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        return JsonNode.Parse(text)!["token"]!.GetValue<string>();
-    }
+    private Task<string> MintAsync(string sha) =>
+        LocalGitLabTokens.MintAsync(new Uri(cloud.GitLabIssuer), cloud.Options.Region, new BasicAWSCredentials(cloud.Options.AccessKeyId, cloud.SecretAccessKey),
+            new GitLabJobClaims(Project, Branch, sha, "push", long.Parse(JobId, System.Globalization.CultureInfo.InvariantCulture)));
 
     /// <summary>What GitLab sets for a push to develop, the project's CI/CD variables, and where AWS is (the local cloud).</summary>
     private Dictionary<string, string> GitLabVariables(string sha, string mirrorRole) => new(StringComparer.Ordinal)
@@ -180,47 +146,6 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         ["AWS_DEFAULT_REGION"] = cloud.Options.Region,
     };
 
-    private static string[] Arguments(Dictionary<string, string> variables) =>
-    [
-        "--ignore-predefined-vars", string.Join(',', variables.Keys),
-        .. variables.SelectMany(v => new[] { "--variable", $"{v.Key}={v.Value}" }),
-    ];
-
-    /// <summary>The jobs the rules select for these variables (gitlab-ci-local runs a named job whatever its rules say).</summary>
-    private async Task<List<string>> JobsAsync(Dictionary<string, string> variables)
-    {
-        var result = await ProcessRunner.RunAsync(tools.Installed.NpmBin("gitlab-ci-local"), ["--list-json", "--home", JobHome, .. Arguments(variables)],
-            JobEnvironment(token: null), workingDirectory: Checkout, inheritEnvironment: false);
-        Assert.True(result.ExitCode == 0, result.ToString());
-        using var document = JsonDocument.Parse(string.Join('\n', result.Stdout.Split('\n').SkipWhile(l => !l.StartsWith('['))));
-        return [.. document.RootElement.EnumerateArray().Where(j => j.GetProperty("when").GetString() != "never").Select(j => j.GetProperty("name").GetString()!).Order(StringComparer.Ordinal)];
-    }
-
-    /// <summary>Runs the job; the token reaches it as GitLab hands id_tokens over, an environment variable (no file, no argument).</summary>
-    private Task<ProcessResult> RunMirrorJobAsync(Dictionary<string, string> variables, string token) =>
-        ProcessRunner.RunAsync(tools.Installed.NpmBin("gitlab-ci-local"), ["mirror", "--force-shell-executor", "--home", JobHome, .. Arguments(variables)],
-            JobEnvironment(token), timeout: TimeSpan.FromMinutes(5), workingDirectory: Checkout, inheritEnvironment: false);
-
-    /// <summary>A runner's environment: no AWS keys or profiles of this machine, a private TMPDIR and HOME.</summary>
-    private Dictionary<string, string> JobEnvironment(string? token)
-    {
-        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            ["PATH"] = Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin",
-            ["HOME"] = JobHome,
-            ["TMPDIR"] = JobTemp,
-            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
-            ["AWS_CONFIG_FILE"] = Path.Combine(JobHome, "no-aws-config"),
-            ["AWS_SHARED_CREDENTIALS_FILE"] = Path.Combine(JobHome, "no-aws-credentials"),
-        };
-        if (token is not null)
-        {
-            environment["GITLAB_OIDC_TOKEN"] = token;
-        }
-
-        return environment;
-    }
-
     /// <summary><c>git ls-remote</c> with <c>aws codecommit credential-helper</c> signing for the local cloud's own key.</summary>
     private async Task<string> RemoteRefAsync(Uri cloneUrl, string reference)
     {
@@ -235,19 +160,10 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
                 ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
                 ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
                 ["GIT_TERMINAL_PROMPT"] = "0",
-                ["HOME"] = JobHome,
+                ["HOME"] = Runner.Home,
             });
         Assert.True(result.ExitCode == 0, result.ToString());
         return result.Stdout.Split('\t')[0].Trim();
-    }
-
-    /// <summary>The session the local cloud issued under that name, from its state (the only place that holds it).</summary>
-    private (string RoleArn, string AccessKeyId, string SecretAccessKey, string SessionToken) IssuedSession(string sessionName)
-    {
-        using var state = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "state", "sessions.json")));
-        var session = Assert.Single(state.RootElement.GetProperty("sessions").EnumerateArray(), s => s.GetProperty("sessionName").GetString() == sessionName);
-        return (session.GetProperty("roleArn").GetString()!, session.GetProperty("accessKeyId").GetString()!,
-            session.GetProperty("secretAccessKey").GetString()!, session.GetProperty("sessionToken").GetString()!);
     }
 
     private static async Task<string> Must(string file, string[] arguments, string directory, TimeSpan? timeout = null)
