@@ -11,7 +11,7 @@ namespace Deploy.Build.Tests.Release;
 /// CodePipeline's ECS action rolls the service. The tests share one clone and one platform (<see cref="ReleaseWorld"/>);
 /// each starts from whatever the service serves and puts back what it broke, so their order does not matter.
 /// </summary>
-public sealed class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper output) : IClassFixture<ReleaseWorld>
+public sealed partial class ReleaseEndToEndTests(ReleaseWorld world, ITestOutputHelper output) : IClassFixture<ReleaseWorld>
 {
     [Fact]
     public async Task A_fresh_clone_releases_through_the_pipeline_and_the_service_answers_with_the_commit()

@@ -16,6 +16,9 @@ namespace Deploy.Build.Tests.Release;
 /// </summary>
 public sealed partial class ReleaseWorld : IAsyncLifetime
 {
+    /// <summary>The GitLab project the platform federates with (its Mirror and Release roles trust this project's jobs).</summary>
+    public const string GitLabProject = "group/app";
+
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(20);
 
     private readonly string directory = Directory.CreateTempSubdirectory("deploy-release-e2e-").FullName;
@@ -58,9 +61,24 @@ public sealed partial class ReleaseWorld : IAsyncLifetime
     public Task<BuildScript.Result> BuildAsync(params string[] arguments) => BuildAsync(new Dictionary<string, string>(), arguments);
 
     /// <summary>Runs <c>./build.sh</c> in the clone against its local cloud, with these environment variables.</summary>
+    /// <remarks>Every run configures the GitLab project (as a user's parameters file would), so ProvisionInfra keeps the
+    /// federation the GitLab job tests use.</remarks>
     public Task<BuildScript.Result> BuildAsync(IReadOnlyDictionary<string, string> environment, params string[] arguments) =>
         BuildScript.RunProcessAsync(Path.Combine(Repository, "build.sh"), [.. arguments, "--local-cloud-port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            environment, Repository, RunTimeout);
+            new Dictionary<string, string>(environment) { ["GITLAB_PROJECT_PATH"] = GitLabProject }, Repository, RunTimeout);
+
+    /// <summary>The local cloud's state directory in the clone.</summary>
+    public string LocalCloudStateDirectory => Path.Combine(Repository, ".nuke", "temp", "local-cloud", "state");
+
+    /// <summary>The variables of the clone's local cloud env file (endpoint, region, administrator key), as the README tells users to load them.</summary>
+    public Dictionary<string, string> LocalCloudEnvironment() =>
+        File.ReadAllLines(Path.Combine(Repository, ".nuke", "temp", "local-cloud", "env"))
+            .Select(l => l.Trim())
+            .Where(l => l.Length > 0 && !l.StartsWith('#'))
+            .Select(l => (l.StartsWith("export ", StringComparison.Ordinal) ? l[7..] : l).Split('=', 2))
+            .Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1].Trim('"', '\''));
+
 
     /// <summary>Edits a file of the clone and commits it on main; returns the commit.</summary>
     public async Task<string> CommitAsync(string path, Func<string, string> edit, string message)
@@ -92,13 +110,7 @@ public sealed partial class ReleaseWorld : IAsyncLifetime
     /// <summary>The aws CLI pointed at the clone's local cloud by its env file, as the README tells users.</summary>
     public async Task<JsonNode> AwsAsync(params string[] arguments)
     {
-        var environment = File.ReadAllLines(Path.Combine(Repository, ".nuke", "temp", "local-cloud", "env"))
-            .Select(l => l.Trim())
-            .Where(l => l.Length > 0 && !l.StartsWith('#'))
-            .Select(l => (l.StartsWith("export ", StringComparison.Ordinal) ? l[7..] : l).Split('=', 2))
-            .Where(p => p.Length == 2)
-            .ToDictionary(p => p[0], p => p[1].Trim('"', '\''));
-        var result = await BuildScript.RunProcessAsync("aws", [.. arguments, "--output", "json"], environment, Repository);
+        var result = await BuildScript.RunProcessAsync("aws", [.. arguments, "--output", "json"], LocalCloudEnvironment(), Repository);
         Assert.True(result.ExitCode == 0, $"aws {string.Join(' ', arguments)}: {result.Error}");
         return JsonNode.Parse(result.Output) ?? throw new JsonException("aws printed nothing");
     }
@@ -119,37 +131,8 @@ public sealed partial class ReleaseWorld : IAsyncLifetime
         Directory.Delete(directory, recursive: true);
     }
 
-    private async Task CloneWorkingTreeAsync()
-    {
-        var root = BuildScript.Root;
-        await Git(directory, "clone", "-q", root, Repository);
-        // What is on disk is what is under test: changed and new files over the clone, deleted ones removed.
-        foreach (var file in (await Git(root, "ls-files", "-com", "--exclude-standard")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Distinct())
-        {
-            var source = Path.Combine(root, file);
-            var target = Path.Combine(Repository, file);
-            if (File.Exists(source))
-            {
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(source, target, overwrite: true);
-            }
-            else if (File.Exists(target))
-            {
-                File.Delete(target);
-            }
-        }
-
-        await GitAsync("config", "user.name", "Release Test");
-        await GitAsync("config", "user.email", "release-test@example.invalid");
-        await GitAsync("checkout", "-q", "-B", "main");
-        await GitAsync("add", "-A");
-        if ((await BuildScript.RunProcessAsync("git", ["diff", "--cached", "--quiet"], workingDirectory: Repository)).ExitCode != 0)
-        {
-            await GitAsync("commit", "-q", "-m", "The working tree under test");
-        }
-
-        FirstCommit = (await GitAsync("rev-parse", "HEAD")).Trim();
-    }
+    private async Task CloneWorkingTreeAsync() =>
+        FirstCommit = await WorkingTreeClone.CreateAsync(BuildScript.Root, Repository, "main", "Release Test");
 
     private Task<string> GitAsync(params string[] arguments) => Git(Repository, arguments);
 
