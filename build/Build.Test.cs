@@ -43,6 +43,9 @@ internal sealed partial class Build
             var packages = new DebianPackages(Tools, Log);
             await packages.EnsureCommandsAsync(TestCommands, "the tests", ct);
             await new DockerEngine(Tools, Log, packages, TemporaryDirectory).EnsureRunningAsync(Environment, ct);
+            // The tests run .gitlab-ci.yml's jobs with Lint's pinned tools (gitlab-ci-local): installed here, once, before
+            // the test projects start side by side (two apt-get or npm installs at once would fight over their locks).
+            await new LintTools(Path.Combine(TemporaryDirectory, "tools"), Tools, Log).EnsureAsync(ct);
             var perProject = Path.Combine(CoverageDirectory, "projects");
             var counts = await new TestRunner(Tools).RunAsync(RootDirectory, Solution, TestProjects, TestResultsDirectory, TestFilter, Coverage ? perProject : null, ct);
             Note(counts.ToString());
