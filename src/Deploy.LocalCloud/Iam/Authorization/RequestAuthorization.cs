@@ -23,10 +23,11 @@ internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, 
         ["ServiceName"] = ["service", "services"],
         ["RepositoryName"] = ["repositoryNames"],
         ["TaskId"] = ["tasks"],
-        ["PipelineName"] = ["name", "pipelineName"],
+        ["PipelineName"] = ["name", "pipelineName", "pipeline.name"],
         ["TaskDefinitionFamilyName"] = ["family"],
         ["RoleNameWithPath"] = ["RoleName", "RoleArn"],
-        ["ProjectName"] = ["projectName", "name"],
+        ["ProjectName"] = ["projectName", "name", "ids"],
+        ["RuleName"] = ["Rule", "Name"],
     };
 
     /// <summary>Throws AWS's access-denied error for the protocol when the caller may not run the operation.</summary>
