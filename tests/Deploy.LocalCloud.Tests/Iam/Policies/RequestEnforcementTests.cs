@@ -43,7 +43,7 @@ public sealed class RequestEnforcementTests
         await using var cloud = await TestCloud.StartAsync(configure: builder => builder.WithIamEnforced());
         var session = await RoleSession.StartAsync(cloud, "deployer", """
             {"Version":"2012-10-17","Statement":[
-              {"Effect":"Allow","Action":["ecs:RegisterTaskDefinition","codebuild:CreateProject"],"Resource":"*"},
+              {"Effect":"Allow","Action":["ecs:RegisterTaskDefinition","codebuild:CreateProject","events:PutTargets"],"Resource":"*"},
               {"Effect":"Allow","Action":"iam:PassRole","Resource":"arn:aws:iam::000000000000:role/task-*",
                "Condition":{"StringEquals":{"iam:PassedToService":"ecs-tasks.amazonaws.com"}}}]}
             """);
@@ -57,12 +57,16 @@ public sealed class RequestEnforcementTests
         var otherService = await session.Cli.RunAsync("codebuild", "create-project", "--name", "build",
             "--source", """{"type":"NO_SOURCE","buildspec":"version: 0.2"}""", "--artifacts", "type=NO_ARTIFACTS",
             "--environment", "type=LINUX_CONTAINER,image=busybox,computeType=BUILD_GENERAL1_SMALL", "--service-role", taskRole);
+        var target = await session.Cli.RunAsync("events", "put-targets", "--rule", "on-push",
+            "--targets", $"Id=pipeline,Arn=arn:aws:codepipeline:us-east-1:{Account}:app,RoleArn={taskRole}");
 
         Assert.Equal(taskRole, registered["taskDefinition"]!["taskRoleArn"]!.GetValue<string>());
         Assert.Contains("(AccessDeniedException) when calling the RegisterTaskDefinition operation: "
             + session.Denial("iam:PassRole", $"arn:aws:iam::{Account}:role/admin"), otherRole.Stderr, StringComparison.Ordinal);
         Assert.Contains("(AccessDeniedException) when calling the CreateProject operation: " + session.Denial("iam:PassRole", taskRole),
             otherService.Stderr, StringComparison.Ordinal);
+        Assert.Contains("(AccessDeniedException) when calling the PutTargets operation: " + session.Denial("iam:PassRole", taskRole),
+            target.Stderr, StringComparison.Ordinal);
         cloud.AssertResponsesMatchBotocore();
     }
 
