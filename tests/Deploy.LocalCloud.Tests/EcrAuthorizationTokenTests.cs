@@ -24,6 +24,21 @@ public sealed class EcrAuthorizationTokenTests
     }
 
     [Fact]
+    public void A_password_names_the_key_that_asked_for_it_and_expires_no_later_than_its_session()
+    {
+        var clock = new MovableClock(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var tokens = new EcrAuthorizationTokens(Options, clock);
+        var (token, expiresAt) = tokens.Issue("ASIASESSIONKEY000001", clock.Now.AddHours(1));
+        var password = Encoding.UTF8.GetString(Convert.FromBase64String(token))["AWS:".Length..];
+        var forged = password.Replace("ASIASESSIONKEY000001", "ASIASESSIONKEY000002", StringComparison.Ordinal);
+
+        Assert.Equal(clock.Now.AddHours(1), expiresAt);
+        Assert.Equal("ASIASESSIONKEY000001", tokens.Verify("AWS", password));
+        Assert.Null(tokens.Verify("AWS", forged));
+        Assert.Equal("local", tokens.Verify("AWS", Encoding.UTF8.GetString(Convert.FromBase64String(tokens.Issue().Base64Token))["AWS:".Length..]));
+    }
+
+    [Fact]
     public void A_password_made_with_another_secret_or_edited_is_refused()
     {
         var clock = new MovableClock(DateTimeOffset.UtcNow);

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.RegularExpressions;
+using Deploy.LocalCloud.Iam.Authorization;
 
 namespace Deploy.LocalCloud.CodeCommit;
 
@@ -16,6 +17,7 @@ internal sealed partial class GitHttpEndpoint(
     GitRepositories repositories,
     GitPasswordVerifier verifier,
     CodeCommitEvents events,
+    RequestAuthorization authorization,
     ILogger<GitHttpEndpoint> logger)
 {
     private const string Prefix = "/v1/repos/";
@@ -43,6 +45,12 @@ internal sealed partial class GitHttpEndpoint(
             await Answer(context,
                 outcome == GitAuthentication.Missing ? StatusCodes.Status401Unauthorized : StatusCodes.Status403Forbidden,
                 outcome == GitAuthentication.Missing ? "Authentication required.\n" : "The git credentials are wrong or expired.\n");
+            return;
+        }
+
+        if (await DenialAsync(request, service, name, verifier.Caller(accessKeyId)) is { } denial)
+        {
+            await Answer(context, StatusCodes.Status403Forbidden, denial.Message + "\n");
             return;
         }
 

@@ -77,6 +77,12 @@ internal sealed partial class GitPasswordVerifier(LocalCredentials credentials, 
             : (GitAuthentication.Rejected, accessKeyId);
     }
 
+    /// <summary>Who an accepted password's key id is: the configured key, or the role session it was issued to.</summary>
+    public CallerIdentity Caller(string accessKeyId) =>
+        accessKeyId != credentials.AccessKeyId && sessions.Find(accessKeyId) is { } session
+            ? CallerIdentity.For(session, credentials.AccountId)
+            : CallerIdentity.Root(credentials);
+
     private string? Secret(string accessKeyId, string? sessionToken)
     {
         if (accessKeyId == credentials.AccessKeyId)

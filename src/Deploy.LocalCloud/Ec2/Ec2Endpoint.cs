@@ -2,6 +2,7 @@ using System.Text;
 using System.Xml.Linq;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Protocols;
 using Microsoft.AspNetCore.WebUtilities;
 
@@ -12,7 +13,8 @@ namespace Deploy.LocalCloud.Ec2;
 /// element) and errors are <c>&lt;Response&gt;&lt;Errors&gt;&lt;Error&gt;</c>. The shared query endpoint renders the
 /// standard dialect, so requests signed for <c>ec2</c> are answered here, ahead of the router.
 /// </summary>
-internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
+internal sealed class Ec2Endpoint(
+    Ec2Service service, SigV4Verifier verifier, RequestCaller requestCaller, RequestAuthorization authorization, LocalCloudOptions options)
 {
     private const string ApiVersion = "2016-11-15";
 
@@ -71,6 +73,7 @@ internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, Re
             }
 
             using var caller = requestCaller.Enter(outcome.Caller!);
+            Authorize(outcome.Caller!, action);
 
             var ns = Ec2Service.Ns;
             document = new XDocument(new XElement(ns + $"{action}Response",
@@ -94,6 +97,20 @@ internal sealed class Ec2Endpoint(Ec2Service service, SigV4Verifier verifier, Re
         context.Response.ContentType = "text/xml;charset=UTF-8";
         context.Response.Headers["x-amzn-RequestId"] = requestId;
         await context.Response.WriteAsync(text, Encoding.UTF8, context.RequestAborted);
+    }
+
+    /// <summary>
+    /// EC2 refuses with <c>UnauthorizedOperation</c> (403) and its own sentence before IAM's; a call on no particular
+    /// resource names none ("is not authorized to perform: ec2:DescribeVpcs because …"). EC2 appends an encoded
+    /// authorization failure message to mutating calls' denials; this one has none.
+    /// </summary>
+    private void Authorize(CallerIdentity caller, string action)
+    {
+        if (authorization.OperationDenial(caller, "ec2", action, _ => []) is { } denial)
+        {
+            var message = denial.Message.Replace(" on resource: * ", " ", StringComparison.Ordinal);
+            throw new AwsServiceException("UnauthorizedOperation", $"You are not authorized to perform this operation. {message}", System.Net.HttpStatusCode.Forbidden);
+        }
     }
 }
 

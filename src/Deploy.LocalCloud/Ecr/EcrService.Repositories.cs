@@ -94,7 +94,9 @@ internal sealed partial class EcrService
     private JsonObject GetAuthorizationToken(JsonObject request)
     {
         _ = request;
-        var (token, expiresAt) = tokens.Issue();
+        // The password carries who asked, as ECR's does: the registry authorizes pushes and pulls as that identity.
+        var caller = requestCaller.Current;
+        var (token, expiresAt) = tokens.Issue(caller.AccessKeyId, caller.Session?.Expiration);
         return new JsonObject
         {
             ["authorizationData"] = new JsonArray(new JsonObject

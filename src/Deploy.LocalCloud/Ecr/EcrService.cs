@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Protocols;
 using Deploy.LocalCloud.Registry;
@@ -16,9 +17,12 @@ internal sealed partial class EcrService : IJsonApiService
     private readonly LocalCloudAddress address;
     private readonly TimeProvider clock;
     private readonly JsonOperations operations;
+    private readonly RequestCaller requestCaller;
 
-    public EcrService(EcrStore store, EcrAuthorizationTokens tokens, ScanFindingsFixture scanFindings, BlobStore blobs, EcrImageRecorder recorder, LocalCloudAddress address, TimeProvider clock)
+    public EcrService(EcrStore store, EcrAuthorizationTokens tokens, ScanFindingsFixture scanFindings, BlobStore blobs, EcrImageRecorder recorder, LocalCloudAddress address, TimeProvider clock,
+        RequestCaller requestCaller)
     {
+        this.requestCaller = requestCaller;
         this.store = store;
         this.tokens = tokens;
         this.scanFindings = scanFindings;

@@ -41,8 +41,8 @@ internal sealed class JsonProtocolEndpoint(
             }
 
             var request = Parse(body);
-            authorization.Authorize(outcome.Caller!, service.SigningName, operation,
-                name => Member(request, name), jsonProtocol: true);
+            authorization.AuthorizeEach(outcome.Caller!, service.SigningName, operation,
+                path => Members(request, path), jsonProtocol: true);
             var response = service.Handle(operation, request);
             status = StatusCodes.Status200OK;
             responseBody = response.ToJsonString();
@@ -64,13 +64,20 @@ internal sealed class JsonProtocolEndpoint(
         await context.Response.WriteAsync(responseBody, Encoding.UTF8, context.RequestAborted);
     }
 
-    /// <summary>A top-level string member, or the one string of a one-item list (what authorization names a resource by).</summary>
-    private static string? Member(JsonObject request, string name) => request[name] switch
+    /// <summary>
+    /// Every string at a member path (what authorization names resources and passed roles by): dots go into structures
+    /// and lists are walked item by item, so <c>services</c> gives each service and <c>Targets.RoleArn</c> each target's role.
+    /// </summary>
+    private static List<string> Members(JsonObject request, string path)
     {
-        JsonValue value when value.TryGetValue<string>(out var text) => text,
-        JsonArray { Count: 1 } list when list[0] is JsonValue only && only.TryGetValue<string>(out var text) => text,
-        _ => null,
-    };
+        IEnumerable<JsonNode?> nodes = [request];
+        foreach (var name in path.Split('.'))
+        {
+            nodes = nodes.Select(node => (node as JsonObject)?[name]).SelectMany(node => node is JsonArray list ? (IEnumerable<JsonNode?>)list : [node]);
+        }
+
+        return [.. nodes.OfType<JsonValue>().Select(value => value.TryGetValue<string>(out var text) ? text : null).OfType<string>()];
+    }
 
     private static JsonObject Parse(byte[] body)
     {

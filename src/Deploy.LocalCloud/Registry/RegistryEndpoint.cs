@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Ecr;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.Registry;
@@ -14,6 +16,7 @@ internal sealed partial class RegistryEndpoint(
     BlobStore blobs,
     EcrImageRecorder images,
     RegistryAuthentication authentication,
+    RequestAuthorization authorization,
     LocalCloudOptions options)
 {
     public async Task HandleAsync(HttpContext context)
@@ -22,13 +25,14 @@ internal sealed partial class RegistryEndpoint(
         response.Headers["Docker-Distribution-API-Version"] = "registry/2.0";
         try
         {
-            if (!authentication.IsAuthorized(context.Request))
+            var caller = authentication.Caller(context.Request);
+            if (caller is null)
             {
                 response.Headers.WWWAuthenticate = authentication.Challenge;
                 throw new RegistryError("UNAUTHORIZED", "authentication required", StatusCodes.Status401Unauthorized);
             }
 
-            await RouteAsync(context);
+            await RouteAsync(context, caller);
         }
         catch (RegistryError error)
         {
@@ -38,7 +42,12 @@ internal sealed partial class RegistryEndpoint(
         }
     }
 
-    private async Task RouteAsync(HttpContext context)
+    /// <summary>
+    /// Each route is authorized as the ECR action AWS checks for it (a push: BatchCheckLayerAvailability, the layer
+    /// upload actions, PutImage; a pull: BatchGetImage, GetDownloadUrlForLayer) on the repository, before the repository
+    /// is looked up, as IAM decides before the service does.
+    /// </summary>
+    private async Task RouteAsync(HttpContext context, CallerIdentity caller)
     {
         var path = context.Request.Path.Value ?? "/v2/";
         var rest = path.Length > "/v2/".Length ? path["/v2/".Length..] : string.Empty;
@@ -51,8 +60,14 @@ internal sealed partial class RegistryEndpoint(
 
         if (UploadRoute().Match(rest) is { Success: true } upload)
         {
-            var name = ExistingRepository(upload.Groups["name"].Value);
             var id = upload.Groups["id"].Value;
+            Authorize(caller, upload.Groups["name"].Value, method switch
+            {
+                "POST" when id.Length == 0 => "ecr:InitiateLayerUpload",
+                "PUT" => "ecr:CompleteLayerUpload",
+                _ => "ecr:UploadLayerPart",
+            });
+            var name = ExistingRepository(upload.Groups["name"].Value);
             await (method switch
             {
                 "POST" when id.Length == 0 => StartUploadAsync(context, name),
@@ -67,6 +82,7 @@ internal sealed partial class RegistryEndpoint(
 
         if (BlobRoute().Match(rest) is { Success: true } blob)
         {
+            Authorize(caller, blob.Groups["name"].Value, method == "HEAD" ? "ecr:BatchCheckLayerAvailability" : "ecr:GetDownloadUrlForLayer");
             _ = ExistingRepository(blob.Groups["name"].Value);
             await (method switch
             {
@@ -78,6 +94,12 @@ internal sealed partial class RegistryEndpoint(
 
         if (ManifestRoute().Match(rest) is { Success: true } manifest)
         {
+            Authorize(caller, manifest.Groups["name"].Value, method switch
+            {
+                "PUT" => "ecr:PutImage",
+                "DELETE" => "ecr:BatchDeleteImage",
+                _ => "ecr:BatchGetImage",
+            });
             var name = ExistingRepository(manifest.Groups["name"].Value);
             var reference = manifest.Groups["reference"].Value;
             await (method switch
@@ -92,11 +114,21 @@ internal sealed partial class RegistryEndpoint(
 
         if (TagsRoute().Match(rest) is { Success: true } tags && method is "GET" or "HEAD")
         {
+            Authorize(caller, tags.Groups["name"].Value, "ecr:ListImages");
             await ListTagsAsync(context, ExistingRepository(tags.Groups["name"].Value));
             return;
         }
 
         throw new RegistryError("NOT_FOUND", "no such registry route", StatusCodes.Status404NotFound, path);
+    }
+
+    /// <summary>ECR refuses with 403 and a <c>DENIED</c> error carrying IAM's message (Docker prints "denied: User: …").</summary>
+    private void Authorize(CallerIdentity caller, string repository, string action)
+    {
+        if (authorization.ActionDenial(caller, action, name => name == "RepositoryName" ? [repository] : []) is { } denial)
+        {
+            throw new RegistryError("DENIED", denial.Message, StatusCodes.Status403Forbidden);
+        }
     }
 
     private string ExistingRepository(string name) =>

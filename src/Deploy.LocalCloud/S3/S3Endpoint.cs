@@ -4,6 +4,7 @@ using System.Text;
 using System.Xml.Linq;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.S3;
@@ -13,7 +14,8 @@ namespace Deploy.LocalCloud.S3;
 /// public access block settings, and objects (put, get, head, list v2, delete). SigV4 as S3 signs it: single-encoded
 /// path, <c>UNSIGNED-PAYLOAD</c> or streaming (aws-chunked) payloads.
 /// </summary>
-internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestCaller requestCaller, LocalCloudOptions options)
+internal sealed partial class S3Endpoint(
+    S3Store store, SigV4Verifier verifier, RequestCaller requestCaller, RequestAuthorization authorization, LocalCloudOptions options)
 {
     private static readonly XNamespace Ns = "http://s3.amazonaws.com/doc/2006-03-01/";
 
@@ -40,7 +42,9 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
             }
 
             var (bucket, key) = Split(context.Request.Path.Value ?? "/");
-            var result = Dispatch(context, bucket, key, body, out operation);
+            (operation, var handler) = Route(context, bucket, key, body);
+            Authorize(outcome.Caller!, operation, bucket, key, context.Request.Query);
+            var result = handler();
             response.StatusCode = result.Status;
             var text = result.Document?.ToString(SaveOptions.DisableFormatting) ?? string.Empty;
             options.OnApiResponse?.Invoke(new ApiExchange("rest-xml", "s3", operation, result.Status, text));
@@ -79,21 +83,21 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
         }
     }
 
-    private S3Result Dispatch(HttpContext context, string? bucket, string? key, byte[] body, out string operation)
+    /// <summary>The operation a request is (by method, path and query) and the handler that serves it.</summary>
+    private (string Operation, Func<S3Result> Handler) Route(HttpContext context, string? bucket, string? key, byte[] body)
     {
         var method = context.Request.Method;
         var query = context.Request.Query;
         if (bucket is null)
         {
-            operation = "ListBuckets";
-            return HttpMethods.IsGet(method) ? ListBuckets() : throw NotImplemented();
+            return ("ListBuckets", HttpMethods.IsGet(method) ? ListBuckets : () => throw NotImplemented());
         }
 
         if (key is null)
         {
-            (operation, var handler) = (method, query) switch
+            return (method, query) switch
             {
-                ("PUT", var q) when q.ContainsKey("versioning") => ("PutBucketVersioning", (Func<S3Result>)(() => PutVersioning(bucket, body))),
+                ("PUT", var q) when q.ContainsKey("versioning") => ("PutBucketVersioning", () => PutVersioning(bucket, body)),
                 ("GET", var q) when q.ContainsKey("versioning") => ("GetBucketVersioning", () => GetVersioning(bucket)),
                 ("PUT", var q) when q.ContainsKey("encryption") => ("PutBucketEncryption", () => PutEncryption(bucket, body)),
                 ("GET", var q) when q.ContainsKey("encryption") => ("GetBucketEncryption", () => GetEncryption(bucket)),
@@ -107,27 +111,16 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
                 ("GET", var q) when q.ContainsKey("versions") => ("ListObjectVersions", () => ListObjectVersions(bucket, q)),
                 _ => ("Unknown", () => throw NotImplemented()),
             };
-            return handler();
         }
 
-        switch (method)
+        return method switch
         {
-            case "PUT" when query.Count == 0:
-                operation = "PutObject";
-                return PutObject(context, bucket, key, body);
-            case "GET":
-                operation = "GetObject";
-                return GetObject(context, bucket, key);
-            case "HEAD":
-                operation = "HeadObject";
-                return GetObject(context, bucket, key);
-            case "DELETE":
-                operation = "DeleteObject";
-                return DeleteObject(context, bucket, key);
-            default:
-                operation = "Unknown";
-                throw NotImplemented();
-        }
+            "PUT" when query.Count == 0 => ("PutObject", () => PutObject(context, bucket, key, body)),
+            "GET" => ("GetObject", () => GetObject(context, bucket, key)),
+            "HEAD" => ("HeadObject", () => GetObject(context, bucket, key)),
+            "DELETE" => ("DeleteObject", () => DeleteObject(context, bucket, key)),
+            _ => ("Unknown", () => throw NotImplemented()),
+        };
     }
 
     private S3Result ListBuckets() => store.Read(state => S3Result.Xml(new XElement(Ns + "ListAllMyBucketsResult",
@@ -154,91 +147,6 @@ internal sealed class S3Endpoint(S3Store store, SigV4Verifier verifier, RequestC
         store.DeleteBucket(bucket);
         return S3Result.Empty(204);
     }
-
-    private S3Result GetLocation(string bucket)
-    {
-        store.Read(state => S3Store.Bucket(state, bucket));
-        // us-east-1 is reported as an empty LocationConstraint, as S3 does.
-        return S3Result.Xml(new XElement(Ns + "LocationConstraint", options.Region == "us-east-1" ? string.Empty : options.Region));
-    }
-
-    private S3Result PutVersioning(string bucket, byte[] body)
-    {
-        var status = Child(Parse(body), "Status");
-        if (status is not ("Enabled" or "Suspended"))
-        {
-            throw new AwsServiceException("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
-        }
-
-        Change(bucket, b => b.Versioning = status);
-        return S3Result.Empty();
-    }
-
-    private S3Result GetVersioning(string bucket) => store.Read(state =>
-    {
-        var versioning = S3Store.Bucket(state, bucket).Versioning;
-        return S3Result.Xml(new XElement(Ns + "VersioningConfiguration", versioning is null ? null : new XElement(Ns + "Status", versioning)));
-    });
-
-    private S3Result PutEncryption(string bucket, byte[] body)
-    {
-        var root = Parse(body);
-        var rule = root.Descendants().FirstOrDefault(e => e.Name.LocalName == "ApplyServerSideEncryptionByDefault")
-                   ?? throw new AwsServiceException("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
-        var algorithm = Child(rule, "SSEAlgorithm") ?? "AES256";
-        if (algorithm is not ("AES256" or "aws:kms" or "aws:kms:dsse"))
-        {
-            throw new AwsServiceException("MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema");
-        }
-
-        Change(bucket, b =>
-        {
-            b.SseAlgorithm = algorithm;
-            b.KmsMasterKeyId = Child(rule, "KMSMasterKeyID");
-        });
-        return S3Result.Empty();
-    }
-
-    private S3Result GetEncryption(string bucket) => store.Read(state =>
-    {
-        var b = S3Store.Bucket(state, bucket);
-        return S3Result.Xml(new XElement(Ns + "ServerSideEncryptionConfiguration",
-            new XElement(Ns + "Rule",
-                new XElement(Ns + "ApplyServerSideEncryptionByDefault",
-                    new XElement(Ns + "SSEAlgorithm", b.SseAlgorithm),
-                    b.KmsMasterKeyId is null ? null : new XElement(Ns + "KMSMasterKeyID", b.KmsMasterKeyId)),
-                new XElement(Ns + "BucketKeyEnabled", "false"))));
-    });
-
-    private S3Result PutPublicAccessBlock(string bucket, byte[] body)
-    {
-        var root = Parse(body);
-        bool? Flag(string name) => Child(root, name) is { } text ? text == "true" : null;
-        Change(bucket, b =>
-        {
-            b.BlockPublicAcls = Flag("BlockPublicAcls");
-            b.IgnorePublicAcls = Flag("IgnorePublicAcls");
-            b.BlockPublicPolicy = Flag("BlockPublicPolicy");
-            b.RestrictPublicBuckets = Flag("RestrictPublicBuckets");
-        });
-        return S3Result.Empty();
-    }
-
-    private S3Result GetPublicAccessBlock(string bucket) => store.Read(state =>
-    {
-        var b = S3Store.Bucket(state, bucket);
-        if (b.BlockPublicAcls is null && b.IgnorePublicAcls is null && b.BlockPublicPolicy is null && b.RestrictPublicBuckets is null)
-        {
-            throw new AwsServiceException("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found", HttpStatusCode.NotFound);
-        }
-
-        static string Text(bool? value) => value == true ? "true" : "false";
-        return S3Result.Xml(new XElement(Ns + "PublicAccessBlockConfiguration",
-            new XElement(Ns + "BlockPublicAcls", Text(b.BlockPublicAcls)),
-            new XElement(Ns + "IgnorePublicAcls", Text(b.IgnorePublicAcls)),
-            new XElement(Ns + "BlockPublicPolicy", Text(b.BlockPublicPolicy)),
-            new XElement(Ns + "RestrictPublicBuckets", Text(b.RestrictPublicBuckets))));
-    });
 
     private S3Result ListObjectsV2(string bucket, IQueryCollection query)
     {

@@ -16,7 +16,7 @@ public sealed class GitClient : IDisposable
     private readonly TempDirectory root = new();
     private int counter;
 
-    public GitClient(LocalCloudInstance cloud, string? secretKey = null, string? sessionToken = null)
+    public GitClient(LocalCloudInstance cloud, string? secretKey = null, string? sessionToken = null, string? accessKeyId = null)
     {
         Home = Directory.CreateDirectory(System.IO.Path.Combine(root.Path, "home")).FullName;
         File.WriteAllText(System.IO.Path.Combine(Home, ".gitconfig"), """
@@ -30,6 +30,11 @@ public sealed class GitClient : IDisposable
         foreach (var (name, value) in cloud.AwsEnvironment())
         {
             Environment[name] = value;
+        }
+
+        if (accessKeyId is not null)
+        {
+            Environment["AWS_ACCESS_KEY_ID"] = accessKeyId;
         }
 
         if (secretKey is not null)

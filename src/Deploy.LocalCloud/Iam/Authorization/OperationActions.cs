@@ -41,6 +41,8 @@ internal static class OperationActions
         new("ecr", "PutImage", "ecr:PutImage", "repository", Repository),
         new("ecr", "BatchGetImage", "ecr:BatchGetImage", "repository", Repository),
         new("ecr", "GetDownloadUrlForLayer", "ecr:GetDownloadUrlForLayer", "repository", Repository),
+        new("ecr", "ListImages", "ecr:ListImages", "repository", Repository),
+        new("ecr", "BatchDeleteImage", "ecr:BatchDeleteImage", "repository", Repository),
 
         // ECS: what a deploy calls.
         new("ecs", "RegisterTaskDefinition", "ecs:RegisterTaskDefinition", "task-definition", TaskDefinition),
@@ -57,16 +59,37 @@ internal static class OperationActions
         new("logs", "GetLogEvents", "logs:GetLogEvents", "log-stream", LogStream),
         new("logs", "DescribeLogStreams", "logs:DescribeLogStreams", "log-group", LogGroup),
 
-        // S3: the pipeline's artifacts.
-        new("s3", "GetObject", "s3:GetObject", "object", S3Object),
-        new("s3", "PutObject", "s3:PutObject", "object", S3Object),
+        // S3: every operation the REST endpoint serves (HEAD is authorized as the GET it stands for; a versioned read
+        // or delete as its *Version action).
+        new("s3", "ListBuckets", "s3:ListAllMyBuckets", "*", "*"),
+        new("s3", "CreateBucket", "s3:CreateBucket", "bucket", Bucket),
+        new("s3", "DeleteBucket", "s3:DeleteBucket", "bucket", Bucket),
+        new("s3", "HeadBucket", "s3:ListBucket", "bucket", Bucket),
+        new("s3", "ListObjectsV2", "s3:ListBucket", "bucket", Bucket, "s3:prefix"),
+        new("s3", "ListObjectVersions", "s3:ListBucketVersions", "bucket", Bucket, "s3:prefix"),
         new("s3", "GetBucketLocation", "s3:GetBucketLocation", "bucket", Bucket),
         new("s3", "GetBucketAcl", "s3:GetBucketAcl", "bucket", Bucket),
         new("s3", "GetBucketVersioning", "s3:GetBucketVersioning", "bucket", Bucket),
+        new("s3", "PutBucketVersioning", "s3:PutBucketVersioning", "bucket", Bucket),
+        new("s3", "GetBucketEncryption", "s3:GetEncryptionConfiguration", "bucket", Bucket),
+        new("s3", "PutBucketEncryption", "s3:PutEncryptionConfiguration", "bucket", Bucket),
+        new("s3", "GetPublicAccessBlock", "s3:GetBucketPublicAccessBlock", "bucket", Bucket),
+        new("s3", "PutPublicAccessBlock", "s3:PutBucketPublicAccessBlock", "bucket", Bucket),
+        new("s3", "GetObject", "s3:GetObject", "object", S3Object),
+        new("s3", "HeadObject", "s3:GetObject", "object", S3Object),
+        new("s3", "PutObject", "s3:PutObject", "object", S3Object),
+        new("s3", "DeleteObject", "s3:DeleteObject", "object", S3Object),
+        new("s3", null, "s3:GetObjectVersion", "object", S3Object),
+        new("s3", null, "s3:DeleteObjectVersion", "object", S3Object),
 
         // The pipeline and its build.
         new("codebuild", "StartBuild", "codebuild:StartBuild", "project", Project),
         new("codebuild", "BatchGetBuilds", "codebuild:BatchGetBuilds", "project", Project),
+        new("codebuild", "CreateProject", "codebuild:CreateProject", "project", Project),
+        new("codebuild", "UpdateProject", "codebuild:UpdateProject", "project", Project),
+        new("codepipeline", "CreatePipeline", "codepipeline:CreatePipeline", "pipeline", Pipeline),
+        new("codepipeline", "UpdatePipeline", "codepipeline:UpdatePipeline", "pipeline", Pipeline),
+        new("events", "PutTargets", "events:PutTargets", "rule-on-default-event-bus", "arn:${Partition}:events:${Region}:${Account}:rule/${RuleName}"),
         new("codepipeline", "StartPipelineExecution", "codepipeline:StartPipelineExecution", "pipeline", Pipeline),
         new("codepipeline", "GetPipelineState", "codepipeline:GetPipelineState", "pipeline", Pipeline),
         new("codecommit", "GetBranch", "codecommit:GetBranch", "repository", CodeCommitRepository),

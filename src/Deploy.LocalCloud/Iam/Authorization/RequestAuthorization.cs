@@ -23,10 +23,11 @@ internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, 
         ["ServiceName"] = ["service", "services"],
         ["RepositoryName"] = ["repositoryNames"],
         ["TaskId"] = ["tasks"],
-        ["PipelineName"] = ["name", "pipelineName"],
+        ["PipelineName"] = ["name", "pipelineName", "pipeline.name"],
         ["TaskDefinitionFamilyName"] = ["family"],
         ["RoleNameWithPath"] = ["RoleName", "RoleArn"],
-        ["ProjectName"] = ["projectName", "name"],
+        ["ProjectName"] = ["projectName", "name", "ids"],
+        ["RuleName"] = ["Rule", "Name"],
     };
 
     /// <summary>Throws AWS's access-denied error for the protocol when the caller may not run the operation.</summary>
@@ -55,8 +56,8 @@ internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, 
 
     /// <summary>
     /// The ARN format with partition, region and account filled in and every other placeholder from the request member
-    /// of that name (camel-cased for JSON APIs, or an alias; a list of one value counts as that value, a longer list is
-    /// authorized as <c>*</c>, not per item as AWS does); a member holding an ARN gives its last path segment. An ECS
+    /// of that name (camel-cased for JSON APIs, or an alias; <see cref="Resources"/> calls it once per item of a list);
+    /// a member holding an ARN gives its last path segment. An ECS
     /// cluster not named is <c>default</c>, as ECS takes it; another placeholder without a member is left as <c>*</c>.
     /// </summary>
     private string Resource(string format, Func<string, string?> member) => Placeholder().Replace(format, match =>
