@@ -1,7 +1,9 @@
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Docker;
 using Deploy.LocalCloud.Events;
 using Deploy.LocalCloud.Tests.Ecs;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Deploy.LocalCloud.Tests.CodePipeline;
@@ -222,6 +224,36 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         Assert.Contains($"is not authorized to perform: codepipeline:StartPipelineExecution on resource: arn:aws:codepipeline:us-east-1:{PipelineWorld.Account}:denied",
             invocations.For(ruleArn).LastFailure, StringComparison.Ordinal);
         Assert.DoesNotContain(await world.ExecutionsAsync("denied"), e => e["trigger"]!["triggerType"]!.GetValue<string>() == "CloudWatchEvent");
+    }
+
+    [Fact]
+    public async Task The_services_tasks_get_their_task_roles_credentials_from_the_endpoint_ecs_names_in_their_environment()
+    {
+        var taskArn = (await world.ApiAsync("AmazonEC2ContainerServiceV20141113.ListTasks", new JsonObject { ["cluster"] = PipelineWorld.Cluster, ["serviceName"] = PipelineWorld.Service, ["desiredStatus"] = "RUNNING" }))["taskArns"]![0]!.GetValue<string>();
+        var container = (await world.Kit.Docker.MustRunAsync(["ps", "-q", "--filter", $"label={ContainerLabels.Task}={taskArn}"])).Stdout.Trim();
+        var environment = JsonNode.Parse((await world.Kit.Docker.MustRunAsync(["inspect", "--format", "{{json .Config.Env}}", container])).Stdout)!.AsArray()
+            .Select(e => e!.GetValue<string>().Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
+
+        // botocore's container provider (the aws CLI) with exactly the task's credential variables, no keys.
+        var cli = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--output", "json"], new Dictionary<string, string>
+        {
+            ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+            ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"],
+            ["AWS_ENDPOINT_URL"] = world.Cloud.Instance.Endpoint.ToString(),
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
+            ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
+        }, inheritEnvironment: false);
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Equal($"arn:aws:sts::{PipelineWorld.Account}:assumed-role/{PipelineWorld.TaskRole}/{taskArn.Split('/')[^1]}", JsonNode.Parse(cli.Stdout)!["Arn"]!.GetValue<string>());
+        Assert.DoesNotContain(environment.Keys, k => k is "AWS_ACCESS_KEY_ID" or "AWS_SECRET_ACCESS_KEY" or "AWS_SESSION_TOKEN");
+
+        // Another token gets nothing.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"]);
+        request.Headers.TryAddWithoutValidation("Authorization", "not-the-token");
+        using var refused = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
     [Fact]

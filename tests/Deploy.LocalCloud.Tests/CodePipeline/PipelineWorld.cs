@@ -20,6 +20,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     public const string Cluster = "pipeline";
     public const string Service = "web";
     public const string Bucket = "pipeline-artifacts";
+    public const string TaskRole = "web-task";
 
     private TempDirectory? ownedState;
     private SignedApiClient? api;
@@ -256,6 +257,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     {
         CreateRole("pipeline", "codepipeline.amazonaws.com", "codecommit:*", "codebuild:*", "ecs:*", "s3:*", "iam:PassRole");
         CreateRole("events", "events.amazonaws.com", "codepipeline:StartPipelineExecution");
+        CreateRole(TaskRole, "ecs-tasks.amazonaws.com", "s3:GetObject");
     }
 
     /// <summary>A role <paramref name="service"/> may assume, allowed <paramref name="actions"/> on every resource (kept across a restart).</summary>
@@ -291,6 +293,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
             ["requiresCompatibilities"] = new JsonArray("FARGATE"),
             ["cpu"] = "256",
             ["memory"] = "512",
+            ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/{TaskRole}",
             ["containerDefinitions"] = new JsonArray(new JsonObject
             {
                 ["name"] = "web",
