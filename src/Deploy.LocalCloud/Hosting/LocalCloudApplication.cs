@@ -101,6 +101,7 @@ internal static class LocalCloudApplication
 
         // CloudFormation and the services whose resources it deploys (see CloudFormation/README.md for providers).
         services.AddSingleton<CloudFormationStore>();
+        services.AddSingleton<IAuthorizedResources, StackAuthorizedResources>();
         services.AddSingleton<ResourceProviderRegistry>();
         services.AddSingleton<StackPlanner>();
         services.AddSingleton<StackEngine>();
