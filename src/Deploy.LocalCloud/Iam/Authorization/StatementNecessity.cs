@@ -73,6 +73,17 @@ public static class StatementNecessity
         return Analyze(roles, Path.Combine(stateDirectory, AuthorizationTrail.FileName));
     }
 
+    /// <summary>The verdicts as a Markdown table (statement → the first call that fails without it), for a run's note.</summary>
+    public static string Table(IEnumerable<StatementVerdict> verdicts)
+    {
+        ArgumentNullException.ThrowIfNull(verdicts);
+        var list = verdicts.ToList();
+        var lines = new List<string> { "| statement | first call that fails without it | calls failing |", "|---|---|---|" };
+        lines.AddRange(list.Select(v => $"| {v.Statement} | {(v.FirstFailingCall is { } call ? $"`{call}`" : "none: no recorded call needs it")} | {v.FailingCalls} |"));
+        lines.Add($"{list.Count(v => v.IsNeeded)} of {list.Count} statements needed; {list.Count(v => !v.IsNeeded)} needed by no recorded call.");
+        return string.Join('\n', lines) + "\n";
+    }
+
     /// <summary>Each distinct request once, in the order first recorded.</summary>
     private static List<(RecordedCall Call, AccessRequest Request)> Distinct(IEnumerable<TrailEntry> entries)
     {

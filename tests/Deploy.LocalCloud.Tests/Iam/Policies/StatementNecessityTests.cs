@@ -81,6 +81,10 @@ public sealed class StatementNecessityTests : IDisposable
 
         Assert.Equal("PipelineRole/p/#0", verdict.Statement.ToString());
         Assert.Equal(("s3:PutObject on arn:aws:s3:::a/1", 2), (verdict.FirstFailingCall?.ToString(), verdict.FailingCalls));
+        Assert.Equal(
+            "| statement | first call that fails without it | calls failing |\n|---|---|---|\n| PipelineRole/p/#0 | `s3:PutObject on arn:aws:s3:::a/1` | 2 |\n"
+            + "1 of 1 statements needed; 0 needed by no recorded call.\n",
+            StatementNecessity.Table([verdict]));
     }
 
     public void Dispose() => state.Dispose();
