@@ -15,7 +15,17 @@ public sealed class CommandLineTests
         Assert.Equal("us-east-1", options.Region);
         Assert.Equal("local", options.AccessKeyId);
         Assert.Null(options.SecretAccessKey); // the state directory's own, made at start
+        Assert.True(options.EnforceIam);
+    }
 
+    [Theory]
+    [InlineData("on", true)]
+    [InlineData("off", false)]
+    public void Iam_enforcement_is_switched_on_or_off(string value, bool expected)
+    {
+        Assert.True(CommandLine.TryParse(["--iam-enforcement", value], out var options, out _));
+
+        Assert.Equal(expected, options.EnforceIam);
     }
 
     [Fact]
@@ -52,6 +62,7 @@ public sealed class CommandLineTests
     [InlineData("--bogus", "1")]
     [InlineData("--port", "70000")]
     [InlineData("--port", "x")]
+    [InlineData("--iam-enforcement", "yes")]
     public void Bad_arguments_are_reported(string name, string value)
     {
         Assert.False(CommandLine.TryParse([name, value], out _, out var problem));

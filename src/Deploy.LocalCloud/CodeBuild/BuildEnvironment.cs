@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Auth;
 
 namespace Deploy.LocalCloud.CodeBuild;
 

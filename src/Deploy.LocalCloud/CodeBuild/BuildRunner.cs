@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Docker;
 using Deploy.LocalCloud.Ecr;
 using Deploy.LocalCloud.Hosting;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Docker;
 using Deploy.LocalCloud.Hosting;
 

@@ -1,8 +1,9 @@
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.CodeBuild;
 
-/// <summary>CodeBuild's parts in the composition root: the API, the executor and the endpoint build containers call.</summary>
+/// <summary>CodeBuild's parts in the composition root: the API, the executor and the builds' container credential grants.</summary>
 internal static class CodeBuildRegistration
 {
     public static IServiceCollection AddCodeBuild(this IServiceCollection services)
@@ -12,18 +13,12 @@ internal static class CodeBuildRegistration
         services.AddSingleton<ArtifactBucket>();
         services.AddSingleton<BuildSource>();
         services.AddSingleton<BuildArtifacts>();
-        services.AddSingleton<ContainerCredentialsEndpoint>();
+        services.AddSingleton<IContainerCredentialGrants, BuildCredentialGrants>();
         services.AddSingleton<BuildRunner>();
         services.AddSingleton<BuildRuns>();
         services.AddSingleton<ICodeBuildRuns>(provider => provider.GetRequiredService<BuildRuns>());
         services.AddHostedService(provider => provider.GetRequiredService<BuildRuns>());
         services.AddSingleton<IJsonApiService, CodeBuildService>();
         return services;
-    }
-
-    public static IEndpointRouteBuilder MapCodeBuildCredentials(this IEndpointRouteBuilder app)
-    {
-        app.MapGet(ContainerCredentialsEndpoint.Path, (HttpContext context, ContainerCredentialsEndpoint endpoint) => endpoint.HandleAsync(context));
-        return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.CodeBuild;
+using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.CodePipeline;
@@ -9,9 +10,10 @@ namespace Deploy.LocalCloud.CodePipeline;
 /// Build/AWS/CodeBuild through <see cref="ICodeBuildRuns"/> (resolved when the action runs, so the pipeline works without
 /// the CodeBuild executor and says so): starts the build with the input artifacts, polls it as BatchGetBuilds shows it,
 /// and maps it back: external execution id = build id, the failing phase's context as the error, exported variables as
-/// output variables, the output artifact where the build was told to put it.
+/// output variables, the output artifact where the build was told to put it. The pipeline's role needs
+/// codebuild:StartBuild and codebuild:BatchGetBuilds on the project; the build itself runs as the project's role.
 /// </summary>
-internal sealed class BuildCodeBuildAction(IServiceProvider services, PipelineArtifacts artifacts) : IPipelineAction
+internal sealed class BuildCodeBuildAction(IServiceProvider services, PipelineArtifacts artifacts, LocalCloudOptions options) : IPipelineAction
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
 
@@ -34,6 +36,8 @@ internal sealed class BuildCodeBuildAction(IServiceProvider services, PipelineAr
             run.OutputArtifacts.Count > 0 ? new S3ObjectLocation(run.OutputArtifacts[0].Bucket, run.OutputArtifacts[0].Key) : null,
             run.SourceCommit,
             EnvironmentVariables(run.Setting("EnvironmentVariables")));
+        var projectArn = $"arn:aws:codebuild:{options.Region}:{options.AccountId}:project/{request.ProjectName}";
+        run.Authorize("codebuild:StartBuild", projectArn);
         string buildId;
         try
         {
@@ -50,6 +54,7 @@ internal sealed class BuildCodeBuildAction(IServiceProvider services, PipelineAr
         {
             while (true)
             {
+                run.Authorize("codebuild:BatchGetBuilds", projectArn);
                 build = builds.Get(buildId) ?? throw new PipelineActionException($"The build {buildId} disappeared from CodeBuild.", buildId);
                 if (build["buildComplete"]?.GetValue<bool>() == true || Status(build) is not ("IN_PROGRESS" or null))
                 {
@@ -59,9 +64,9 @@ internal sealed class BuildCodeBuildAction(IServiceProvider services, PipelineAr
                 await Task.Delay(PollInterval, cancellationToken);
             }
         }
-        catch (OperationCanceledException)
+        catch (Exception failure) when (failure is OperationCanceledException or PipelineActionException)
         {
-            builds.Stop(buildId); // abandoned or the local cloud stops: the build must not run on unattended
+            builds.Stop(buildId); // abandoned, denied or the local cloud stops: the build must not run on unattended
             throw;
         }
 

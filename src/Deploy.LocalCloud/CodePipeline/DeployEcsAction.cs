@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.CloudFormation.Providers;
+using Deploy.LocalCloud.Hosting;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.CodePipeline;
@@ -9,9 +10,11 @@ namespace Deploy.LocalCloud.CodePipeline;
 /// Deploy/AWS/ECS, the standard ECS deploy action: a new revision of the task definition the service runs, with the
 /// images of <c>imagedefinitions.json</c> replaced by container name; UpdateService; then wait until the new PRIMARY
 /// deployment's rolloutState is COMPLETED, and fail with the reason on FAILED (circuit breaker rollback) or after
-/// <c>DeploymentTimeout</c> minutes. ECS is called in process through its JSON operations, so its validation applies.
+/// <c>DeploymentTimeout</c> minutes. ECS is called in process through its JSON operations, so its validation applies;
+/// each call is authorized first as the pipeline's role, with the resource the API request would name, and so are
+/// s3:GetObject of the input artifact and iam:PassRole of the task definition's roles.
 /// </summary>
-internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts artifacts) : IPipelineAction
+internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts artifacts, LocalCloudOptions options) : IPipelineAction
 {
     private const string Ecs = "AmazonEC2ContainerServiceV20141113";
 
@@ -22,6 +25,9 @@ internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts 
         "requiresCompatibilities", "cpu", "memory", "pidMode", "ipcMode", "proxyConfiguration", "inferenceAccelerators",
         "ephemeralStorage", "runtimePlatform", "enableFaultInjection",
     ];
+
+    /// <summary>The roles a task definition passes to ECS (iam:PassRole, passed to ecs-tasks.amazonaws.com).</summary>
+    private static readonly string[] PassedRoleMembers = ["taskRoleArn", "executionRoleArn"];
 
     public string Category => "Deploy";
 
@@ -40,24 +46,37 @@ internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts 
             throw new PipelineActionException($"The ECS action needs exactly one input artifact (it has {run.InputArtifacts.Count}).");
         }
 
+        run.Authorize("s3:GetObject", run.InputArtifacts[0].Arn);
         var images = ImageDefinitions.Read(artifacts.Read(run.InputArtifacts[0]), fileName, run.InputArtifacts[0].Name);
-        var service = DescribeService(cluster, serviceName);
+        var serviceArn = Arn($"service/{cluster}/{serviceName}");
+        var service = DescribeService(run, cluster, serviceName);
+        run.Authorize("ecs:DescribeTaskDefinition", "*");
         var current = Call("DescribeTaskDefinition", new JsonObject { ["taskDefinition"] = service["taskDefinition"]!.DeepClone() })["taskDefinition"]!.AsObject();
         var revision = NewRevision(current, images);
+        // The revision is not known before it is registered: the family's, as the request names it.
+        run.Authorize("ecs:RegisterTaskDefinition", Arn($"task-definition/{revision["family"]}:*"));
+        foreach (var role in PassedRoleMembers.Select(m => revision[m]?.GetValue<string>()).OfType<string>().Distinct(StringComparer.Ordinal))
+        {
+            run.Authorize("iam:PassRole", role, KeyValuePair.Create("iam:PassedToService", "ecs-tasks.amazonaws.com"));
+        }
+
         var registered = Call("RegisterTaskDefinition", revision)["taskDefinition"]!["taskDefinitionArn"]!.GetValue<string>();
+        run.Authorize("ecs:UpdateService", serviceArn, KeyValuePair.Create("ecs:cluster", Arn($"cluster/{cluster}")));
         var updated = Call("UpdateService", new JsonObject { ["cluster"] = cluster, ["service"] = serviceName, ["taskDefinition"] = registered })["service"]!.AsObject();
         var deploymentId = Primary(updated)?["id"]?.GetValue<string>()
                            ?? throw new PipelineActionException($"UpdateService of {serviceName} returned no PRIMARY deployment.");
         run.ReportProgress(deploymentId, $"Deploying {registered}");
-        return await WaitForRolloutAsync(cluster, serviceName, deploymentId, registered, timeout, cancellationToken);
+        return await WaitForRolloutAsync(run, cluster, serviceName, deploymentId, registered, timeout, cancellationToken);
     }
 
-    private async Task<ActionOutcome> WaitForRolloutAsync(string cluster, string serviceName, string deploymentId, string taskDefinition, TimeSpan timeout, CancellationToken cancellationToken)
+    private string Arn(string resource) => $"arn:aws:ecs:{options.Region}:{options.AccountId}:{resource}";
+
+    private async Task<ActionOutcome> WaitForRolloutAsync(ActionRun run, string cluster, string serviceName, string deploymentId, string taskDefinition, TimeSpan timeout, CancellationToken cancellationToken)
     {
         var deadline = DateTimeOffset.UtcNow + timeout;
         while (true)
         {
-            var service = DescribeService(cluster, serviceName);
+            var service = DescribeService(run, cluster, serviceName);
             var deployment = (service["deployments"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(d => d["id"]?.GetValue<string>() == deploymentId);
             var state = deployment?["rolloutState"]?.GetValue<string>();
             if (state == "COMPLETED")
@@ -101,8 +120,9 @@ internal sealed class DeployEcsAction(JsonServiceCalls calls, PipelineArtifacts 
         return revision;
     }
 
-    private JsonObject DescribeService(string cluster, string serviceName)
+    private JsonObject DescribeService(ActionRun run, string cluster, string serviceName)
     {
+        run.Authorize("ecs:DescribeServices", Arn($"service/{cluster}/{serviceName}"), KeyValuePair.Create("ecs:cluster", Arn($"cluster/{cluster}")));
         var described = Call("DescribeServices", new JsonObject { ["cluster"] = cluster, ["services"] = new JsonArray(serviceName) });
         var service = (described["services"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault();
         if (service is null || service["status"]?.GetValue<string>() != "ACTIVE")

@@ -1,8 +1,12 @@
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Iam.Authorization;
 
 namespace Deploy.LocalCloud.CodePipeline;
 
-/// <summary>What an action runs with: its resolved configuration, where its inputs are and where its outputs must go.</summary>
+/// <summary>
+/// What an action runs with: its resolved configuration, where its inputs are and where its outputs must go, and the
+/// session of the role it acts as (the action's <c>roleArn</c>, else the pipeline's).
+/// </summary>
 internal sealed record ActionRun(
     string PipelineName,
     string PipelineExecutionId,
@@ -21,6 +25,21 @@ internal sealed record ActionRun(
 
     public string RequiredSetting(string name) =>
         Setting(name) ?? throw new PipelineActionException($"The action configuration has no {name}.");
+
+    public ServiceRoleSession Role { get; init; } = ServiceRoleSession.Unrestricted;
+
+    /// <summary>Fails the action with AWS's AccessDenied message (as its error details) when the role may not do this.</summary>
+    public void Authorize(string action, string resource, params KeyValuePair<string, string>[] context)
+    {
+        try
+        {
+            Role.Require(action, resource, context);
+        }
+        catch (RoleSessionDeniedException denied)
+        {
+            throw new PipelineActionException(denied.Message);
+        }
+    }
 }
 
 /// <summary>A source revision an action read (CodeCommit: the commit).</summary>

@@ -1,10 +1,13 @@
 using Deploy.LocalCloud.Events;
+using Deploy.LocalCloud.Iam.Authorization;
 
 namespace Deploy.LocalCloud.CodePipeline;
 
 /// <summary>An EventBridge rule target whose ARN is a pipeline's (<c>arn:aws:codepipeline:&lt;region&gt;:&lt;account&gt;:&lt;name&gt;</c>):
-/// starts an execution with trigger <c>CloudWatchEvent</c> and the rule's ARN as its detail, as CodePipeline shows it.</summary>
-internal sealed class PipelineEventTarget(PipelineExecutor executor) : IEventTarget
+/// starts an execution with trigger <c>CloudWatchEvent</c> and the rule's ARN as its detail, as CodePipeline shows it.
+/// EventBridge starts it as the target's <c>RoleArn</c> (which it must be able to assume): that role needs
+/// codepipeline:StartPipelineExecution on the pipeline, else the invocation fails.</summary>
+internal sealed class PipelineEventTarget(PipelineExecutor executor, ServiceRoleSessions roles) : IEventTarget
 {
     public string Service => "codepipeline";
 
@@ -17,6 +20,9 @@ internal sealed class PipelineEventTarget(PipelineExecutor executor) : IEventTar
             throw new InvalidOperationException($"{arn} is not a pipeline ARN");
         }
 
+        // EventBridge's session name for a target's role is a random id; the event's id names this delivery.
+        var session = roles.Assume(delivery.Target["RoleArn"]?.GetValue<string>(), "events.amazonaws.com", delivery.Event["id"]!.GetValue<string>(), "EventBridge");
+        session.Require("codepipeline:StartPipelineExecution", arn);
         executor.Start(parts[5], "CloudWatchEvent", delivery.RuleArn);
         return Task.CompletedTask;
     }

@@ -134,6 +134,10 @@ internal sealed class ActionRunRecord
 }
 
 /// <summary>An artifact in the pipeline's artifact bucket.</summary>
-internal sealed record ArtifactLocation(string Name, string Bucket, string Key);
+internal sealed record ArtifactLocation(string Name, string Bucket, string Key)
+{
+    /// <summary>The object's ARN, what the pipeline's role is authorized for when it reads or writes the artifact.</summary>
+    public string Arn => $"arn:aws:s3:::{Bucket}/{Key}";
+}
 
 internal sealed record SourceRevisionRecord(string ActionName, string ArtifactName, string RevisionId, string? RevisionSummary, DateTimeOffset Created);

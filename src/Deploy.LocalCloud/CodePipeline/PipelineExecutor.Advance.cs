@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Events;
+using Deploy.LocalCloud.Iam.Authorization;
 
 namespace Deploy.LocalCloud.CodePipeline;
 
@@ -282,9 +283,22 @@ internal sealed partial class PipelineExecutor
             ? Task.FromException<ActionOutcome>(new PipelineActionException(reason))
             : handler is null
                 ? Task.FromException<ActionOutcome>(new PipelineActionException($"The local cloud does not run {category}/{owner}/{provider} actions (it runs Source/AWS/CodeCommit, Build/AWS/CodeBuild and Deploy/AWS/ECS)."))
-                : Task.Run(() => handler.RunAsync(run, cancellation.Token), cancellation.Token);
+                : Task.Run(() => handler.RunAsync(run with { Role = ActAs(action) }, cancellation.Token), cancellation.Token);
         running[action.ActionExecutionId] = new RunningAction(task, cancellation);
         _ = task.ContinueWith(_ => Wake(), TaskScheduler.Default);
+    }
+
+    /// <summary>The session of the action's role CodePipeline assumes to run it; a role it may not assume fails the action.</summary>
+    private ServiceRoleSession ActAs(ActionRunRecord action)
+    {
+        try
+        {
+            return roles.Assume(action.RoleArn, "codepipeline.amazonaws.com", action.ActionExecutionId, "CodePipeline");
+        }
+        catch (RoleSessionDeniedException denied)
+        {
+            throw new PipelineActionException(denied.Message);
+        }
     }
 
     private void ReportProgress(string executionId, string actionExecutionId, string? externalId, string? summary) => store.Update(state =>

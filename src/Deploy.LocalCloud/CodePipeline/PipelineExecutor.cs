@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Events;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.CodePipeline;
@@ -9,13 +10,15 @@ namespace Deploy.LocalCloud.CodePipeline;
 /// Runs pipeline executions in SUPERSEDED mode: each stage holds one execution at a time; an execution that finished a
 /// stage waits at the next stage's boundary, and a newer one arriving there replaces it (Superseded). A background loop
 /// (<see cref="Advance"/>, twice a second and at once when woken) moves executions on; actions run as background tasks
-/// (<see cref="IPipelineAction"/>), one file per provider. All state lives in <see cref="PipelineExecutionStore"/>.
+/// (<see cref="IPipelineAction"/>), one file per provider, each as a session of the action's role (else the pipeline's)
+/// that CodePipeline assumes. All state lives in <see cref="PipelineExecutionStore"/>.
 /// </summary>
 internal sealed partial class PipelineExecutor(
     PipelineStore pipelines,
     PipelineExecutionStore store,
     PipelineEvents events,
     IEnumerable<IPipelineAction> actions,
+    ServiceRoleSessions roles,
     ILogger<PipelineExecutor> logger) : BackgroundService
 {
     internal const string RestartReason = "The local cloud stopped while this execution was in progress; start a new execution or retry the stage.";

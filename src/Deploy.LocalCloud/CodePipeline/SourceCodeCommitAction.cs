@@ -1,14 +1,17 @@
 using System.Globalization;
 using Deploy.LocalCloud.CodeCommit;
+using Deploy.LocalCloud.Hosting;
 
 namespace Deploy.LocalCloud.CodePipeline;
 
 /// <summary>
 /// Source/AWS/CodeCommit: a zip of the tree at the branch's commit (<c>git archive</c>, no <c>.git</c>) written to the
 /// output artifact, and the output variables of AWS's CodeCommit source action reference. The commit is the branch head
-/// when the execution started (pinned then), so a later push does not change what an older execution deploys.
+/// when the execution started (pinned then), so a later push does not change what an older execution deploys. The
+/// pipeline's role needs what AWS's action calls: GetBranch, GetCommit and UploadArchive/GetUploadArchiveStatus on the
+/// repository, s3:PutObject on the artifact.
 /// </summary>
-internal sealed class SourceCodeCommitAction(CodeCommitStore store, GitRepositories repositories, PipelineArtifacts artifacts) : IPipelineAction
+internal sealed class SourceCodeCommitAction(CodeCommitStore store, GitRepositories repositories, PipelineArtifacts artifacts, LocalCloudOptions options) : IPipelineAction
 {
     public string Category => "Source";
 
@@ -32,16 +35,22 @@ internal sealed class SourceCodeCommitAction(CodeCommitStore store, GitRepositor
             throw new PipelineActionException($"The CodeCommit repository {repository} does not exist (RepositoryName of action {run.ActionName}).");
         }
 
+        var repositoryArn = $"arn:aws:codecommit:{options.Region}:{options.AccountId}:{repository}";
+        run.Authorize("codecommit:GetBranch", repositoryArn);
         repositories.EnsureExists(repository);
         var commitId = run.PinnedRevision ?? repositories.BranchCommit(repository, branch)
             ?? throw new PipelineActionException($"The CodeCommit repository {repository} has no branch {branch}: push it, or change BranchName of action {run.ActionName}.");
         var commit = repositories.Commit(repository, commitId)
                      ?? throw new PipelineActionException($"The commit {commitId} is no longer in the CodeCommit repository {repository}.");
+        run.Authorize("codecommit:GetCommit", repositoryArn);
         run.ReportProgress(commitId, FirstLine(commit.Message));
+        run.Authorize("codecommit:UploadArchive", repositoryArn);
+        run.Authorize("codecommit:GetUploadArchiveStatus", repositoryArn);
 
         var zip = await Task.Run(() => Archive(repositories.PathOf(repository), commitId), cancellationToken);
         if (run.OutputArtifacts.Count > 0)
         {
+            run.Authorize("s3:PutObject", run.OutputArtifacts[0].Arn);
             artifacts.Write(run.OutputArtifacts[0], zip);
         }
 

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Docker;
 using Deploy.LocalCloud.Ecr;
 using Deploy.LocalCloud.Protocols;
@@ -16,12 +17,20 @@ internal sealed partial class EcsScheduler
     private async Task LaunchAsync(string taskArn, CancellationToken cancellationToken)
     {
         var now = store.Now;
-        var (task, definition) = store.Update(state =>
+        var (task, definition, credentialsToken) = store.Update(state =>
         {
             var task = state.Tasks[taskArn];
             task.LastStatus = "PENDING";
             task.PullStartedAt = now;
-            return (task, EcsStore.TaskDefinition(state, task.TaskDefinitionArn).Definition.DeepClone().AsObject());
+            var definition = EcsStore.TaskDefinition(state, task.TaskDefinitionArn).Definition.DeepClone().AsObject();
+            string? token = null;
+            if (definition.OptionalString("taskRoleArn") is not null)
+            {
+                // The task role's credentials, served to the containers as ECS's agent serves them (TaskCredentialGrants).
+                (token, task.CredentialsTokenHash) = ContainerCredentialsEndpoint.NewToken();
+            }
+
+            return (task, definition, token);
         });
         var containers = definition["containerDefinitions"]!.AsArray().OfType<JsonObject>().ToList();
         var digests = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -55,7 +64,7 @@ internal sealed partial class EcsScheduler
             var containerDefinition = containers.First(c => c.OptionalString("name") == container.Name);
             try
             {
-                var (id, hostPort) = await docker.StartAsync(Spec(task, container, containerDefinition), cancellationToken);
+                var (id, hostPort) = await docker.StartAsync(Spec(task, container, containerDefinition, credentialsToken), cancellationToken);
                 started.Add((container.Name, id, hostPort));
                 StartLogPump(container, id, DateTimeOffset.UtcNow.AddSeconds(-5));
             }
@@ -148,13 +157,20 @@ internal sealed partial class EcsScheduler
         return new AuthConfig { Username = EcrAuthorizationTokens.UserName, Password = pair[(pair.IndexOf(':', StringComparison.Ordinal) + 1)..], ServerAddress = address.RegistryHost };
     }
 
-    private TaskContainerSpec Spec(TaskRecord task, TaskContainerRecord container, JsonObject definition)
+    private TaskContainerSpec Spec(TaskRecord task, TaskContainerRecord container, JsonObject definition, string? credentialsToken)
     {
         var overrides = task.Overrides?.OptionalArray("containerOverrides")?.OfType<JsonObject>().FirstOrDefault(o => o.OptionalString("name") == container.Name);
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var pair in (definition.OptionalArray("environment") ?? []).Concat(overrides?.OptionalArray("environment") ?? []).OfType<JsonObject>())
         {
             environment[pair.OptionalString("name") ?? string.Empty] = pair.OptionalString("value") ?? string.Empty;
+        }
+
+        if (credentialsToken is not null)
+        {
+            // ECS sets AWS_CONTAINER_CREDENTIALS_RELATIVE_URI (its agent's fixed address); locally the full URI and a token.
+            environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = address.Endpoint.ToString().TrimEnd('/') + ContainerCredentialsEndpoint.Path;
+            environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = credentialsToken;
         }
 
         var command = overrides?.OptionalArray("command") is not null ? overrides.OptionalStringList("command") : definition.OptionalArray("command") is null ? null : definition.OptionalStringList("command");

@@ -179,6 +179,9 @@ internal sealed class TaskRecord
 
     public string? StopCode { get; set; }
 
+    /// <summary>The hash of the token the task's containers present for their task role's credentials (none without a task role).</summary>
+    public string? CredentialsTokenHash { get; set; }
+
     public DateTimeOffset CreatedAt { get; set; }
 
     public DateTimeOffset? PullStartedAt { get; set; }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 
 namespace Deploy.LocalCloud.Events;
 
@@ -17,9 +18,11 @@ internal interface IEventBus
 /// <summary>
 /// Matches each published event against every ENABLED rule of the default bus with an event pattern, and hands each
 /// matching rule's targets to the <see cref="IEventTarget"/> for the ARN's service with the input the target is configured
-/// to receive (<see cref="TargetInput"/>), in the background (delivery never blocks or fails the publisher, as in EventBridge).
+/// to receive (<see cref="TargetInput"/>), in the background (delivery never blocks or fails the publisher, as in EventBridge);
+/// each delivery counts in <see cref="RuleInvocations"/>, a failed one as a failed invocation.
 /// </summary>
-internal sealed partial class EventBus(EventsStore store, LocalCloudOptions options, TimeProvider clock, IServiceProvider services, ILogger<EventBus> logger) : IEventBus
+internal sealed partial class EventBus(
+    EventsStore store, LocalCloudOptions options, TimeProvider clock, IServiceProvider services, RuleInvocations invocations, ILogger<EventBus> logger) : IEventBus
 {
     // Resolved on first use: targets (CodePipeline) publish events themselves, so they cannot be constructor dependencies.
     private readonly Lazy<IReadOnlyDictionary<string, IEventTarget>> targets = new(() =>
@@ -88,6 +91,7 @@ internal sealed partial class EventBus(EventsStore store, LocalCloudOptions opti
         if (!targets.Value.TryGetValue(service, out var target))
         {
             LogUndeliverable(logger, ruleArn, arn, service);
+            invocations.Failed(ruleArn, $"The local cloud does not deliver to {service} targets.");
             return;
         }
 
@@ -96,17 +100,28 @@ internal sealed partial class EventBus(EventsStore store, LocalCloudOptions opti
             // The input is made here, for every target kind, as EventBridge does before it invokes the target.
             var input = TargetInput.Render(targetSettings, envelope, ruleArn, ingestedAt);
             await target.DeliverAsync(new EventDelivery(ruleArn, targetSettings, envelope, input), CancellationToken.None);
+            invocations.Succeeded(ruleArn);
+        }
+        catch (RoleSessionDeniedException denied)
+        {
+            // The rule's role may not do what the target needs: a failed invocation, with AWS's reason, no stack trace.
+            LogDeliveryDenied(logger, ruleArn, arn, denied.Message);
+            invocations.Failed(ruleArn, denied.Message);
         }
 #pragma warning disable CA1031 // a failed delivery is dropped after logging, as EventBridge drops it after its retries
         catch (Exception failure)
 #pragma warning restore CA1031
         {
             LogDeliveryFailed(logger, failure, ruleArn, arn);
+            invocations.Failed(ruleArn, failure.Message);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {Rule}: target {Target} is a {Service} ARN, which the local cloud does not deliver to")]
     private static partial void LogUndeliverable(ILogger logger, string rule, string target, string service);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {Rule}: delivery to {Target} failed: {Reason}")]
+    private static partial void LogDeliveryDenied(ILogger logger, string rule, string target, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Rule {Rule}: delivery to {Target} failed")]
     private static partial void LogDeliveryFailed(ILogger logger, Exception failure, string rule, string target);

@@ -10,6 +10,7 @@ internal static class EventsRegistration
     public static IServiceCollection AddEvents(this IServiceCollection services)
     {
         services.AddSingleton<EventsStore>();
+        services.AddSingleton<RuleInvocations>();
         services.AddSingleton<IEventBus, EventBus>();
         services.AddSingleton<IJsonApiService, EventsService>();
         services.AddHostedService<CodeCommitEventPublisher>();

@@ -20,6 +20,8 @@ internal static class CommandLine
           --slow-resources <list>  CloudFormation waits before provisioning these types, e.g.
                                 AWS::Logs::LogGroup=5,AWS::ECS::Cluster=2 (seconds; to meet stack work in progress)
           --upload-max-age <s>  blob uploads untouched this many seconds are purged (default 3600)
+          --iam-enforcement on|off  authorize role sessions against their role's policies (default on;
+                                the configured key is the administrator either way)
           --help                this text
         Stop it with Ctrl+C or SIGTERM.
         """;
@@ -46,7 +48,7 @@ internal static class CommandLine
             values[args[i]] = args[++i];
         }
 
-        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--slow-resources", "--upload-max-age"]).FirstOrDefault();
+        var unknown = values.Keys.Except(["--port", "--state-dir", "--account-id", "--region", "--access-key", "--slow-resources", "--upload-max-age", "--iam-enforcement"]).FirstOrDefault();
         if (unknown is not null)
         {
             problem = $"Unknown option '{unknown}'.";
@@ -72,6 +74,13 @@ internal static class CommandLine
             uploadMaxAge = TimeSpan.FromSeconds(ageSeconds);
         }
 
+        var enforcement = values.GetValueOrDefault("--iam-enforcement", "on");
+        if (enforcement is not ("on" or "off"))
+        {
+            problem = $"--iam-enforcement takes on or off, not '{enforcement}'.";
+            return false;
+        }
+
         var delays = new Dictionary<string, TimeSpan>(StringComparer.Ordinal);
         foreach (var item in values.GetValueOrDefault("--slow-resources", string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
@@ -93,6 +102,7 @@ internal static class CommandLine
             Region = values.GetValueOrDefault("--region", LocalCloudOptions.DefaultRegion),
             AccessKeyId = values.GetValueOrDefault("--access-key", LocalCloudOptions.DefaultAccessKeyId),
             UploadMaxAge = uploadMaxAge,
+            EnforceIam = enforcement == "on",
         };
         if (delays.Count > 0)
         {

@@ -49,9 +49,12 @@ internal static class LocalCloudApplication
         var secret = options.SecretAccessKey ?? throw new InvalidOperationException("The secret is resolved before the app is made (LocalCloudInstance.StartAsync).");
         services.AddSingleton(new LocalCredentials(options.AccessKeyId, secret, options.Region, options.AccountId));
         services.AddSingleton<TemporaryCredentialStore>();
+        services.AddSingleton<ContainerCredentialsEndpoint>();
         services.AddSingleton<RequestCaller>();
         services.AddSingleton<SigV4Verifier>();
+        services.AddSingleton<AuthorizationTrail>();
         services.AddSingleton<CallerAuthorizer>();
+        services.AddSingleton<ServiceRoleSessions>();
         services.AddSingleton<RequestAuthorization>();
         services.AddSingleton<JsonProtocolEndpoint>();
         services.AddSingleton<QueryProtocolEndpoint>();
@@ -86,6 +89,7 @@ internal static class LocalCloudApplication
         services.AddSingleton<DockerEngine>();
         services.AddSingleton<EcsStore>();
         services.AddSingleton<EcsScheduler>();
+        services.AddSingleton<IContainerCredentialGrants, TaskCredentialGrants>();
         services.AddHostedService(provider => provider.GetRequiredService<EcsScheduler>());
         services.AddSingleton<IJsonApiService, EcsService>();
         services.AddSingleton<IResourceProvider, EcsClusterProvider>();
@@ -97,6 +101,7 @@ internal static class LocalCloudApplication
 
         // CloudFormation and the services whose resources it deploys (see CloudFormation/README.md for providers).
         services.AddSingleton<CloudFormationStore>();
+        services.AddSingleton<IAuthorizedResources, StackAuthorizedResources>();
         services.AddSingleton<ResourceProviderRegistry>();
         services.AddSingleton<StackPlanner>();
         services.AddSingleton<StackEngine>();
@@ -132,7 +137,8 @@ internal static class LocalCloudApplication
         app.Map("/v2", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.Map("/v2/{**path}", (HttpContext context, RegistryEndpoint registry) => registry.HandleAsync(context));
         app.MapCodeCommitGit(); // /v1/repos/<name>/... git smart HTTP
-        app.MapCodeBuildCredentials(); // /_codebuild/credentials for build containers
+        // Role credentials for build containers and ECS tasks (grants: CodeBuild's builds, ECS's tasks).
+        app.MapGet(ContainerCredentialsEndpoint.Path, (HttpContext context, ContainerCredentialsEndpoint endpoint) => endpoint.HandleAsync(context));
         app.MapSnsSigningCertificate(); // /SimpleNotificationService-<hash>.pem, where SNS messages' SigningCertURL points
         app.MapLocalGitLabIssuer(); // /_gitlab/... the local OIDC issuer (discovery, JWKS, minting)
         app.MapMethods("/", ["GET", "POST"], (HttpContext context, ApiRouter router) => router.HandleAsync(context));

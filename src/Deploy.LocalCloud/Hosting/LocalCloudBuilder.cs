@@ -17,7 +17,7 @@ public sealed class LocalCloudBuilder
     private TimeSpan readinessTimeout = TimeSpan.FromSeconds(15);
     private TimeSpan codeBuildMinute = TimeSpan.FromMinutes(1);
     private TimeSpan uploadMaxAge = LocalCloudOptions.DefaultUploadMaxAge;
-    private bool enforceIam;
+    private bool enforceIam = true;
     private readonly Dictionary<string, TimeSpan> provisioningDelays = new(StringComparer.Ordinal);
 
     public LocalCloudBuilder WithStateDirectory(string directory)
@@ -86,9 +86,12 @@ public sealed class LocalCloudBuilder
     }
 
     /// <summary>Role sessions' calls are authorized against their role's policies (<see cref="LocalCloudOptions.EnforceIam"/>).</summary>
-    public LocalCloudBuilder WithIamEnforced()
+    public LocalCloudBuilder WithIamEnforced() => WithIamEnforcement(true);
+
+    /// <summary>On by default; off makes every role session as powerful as the configured key (as before issue 12).</summary>
+    public LocalCloudBuilder WithIamEnforcement(bool enforce)
     {
-        enforceIam = true;
+        enforceIam = enforce;
         return this;
     }
 

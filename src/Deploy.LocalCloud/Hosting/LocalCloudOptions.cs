@@ -48,10 +48,11 @@ public sealed record LocalCloudOptions
     public TimeSpan UploadMaxAge { get; init; } = DefaultUploadMaxAge;
 
     /// <summary>
-    /// Authorize role sessions' API calls against their role's policies (<c>Iam/Authorization</c>). Off by default: the
-    /// delivery path's actors do not run as their roles yet (issue 12 §2). The configured key is never checked.
+    /// Authorize role sessions' calls against their role's policies (<c>Iam/Authorization</c>): API requests signed with
+    /// a role's temporary credentials, and what the local cloud's own actors (pipeline actions, rule targets) do as the
+    /// role AWS would use. On by default, as in AWS; the configured key is the administrator and is never checked.
     /// </summary>
-    public bool EnforceIam { get; init; }
+    public bool EnforceIam { get; init; } = true;
 
     /// <summary>Sees every API response (tests validate them against botocore's shapes).</summary>
     public Action<ApiExchange>? OnApiResponse { get; init; }

@@ -1,6 +1,10 @@
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Docker;
+using Deploy.LocalCloud.Events;
 using Deploy.LocalCloud.Tests.Ecs;
 using Deploy.LocalCloud.Tests.Support;
+using Deploy.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Deploy.LocalCloud.Tests.CodePipeline;
 
@@ -183,6 +187,73 @@ public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<
         await world.WaitForServiceOnAsync("v3", Generous);
         Assert.Equal(world.Images["v3"], await world.ServiceImageAsync());
         world.Cloud.AssertResponsesMatchBotocore();
+    }
+
+    [Fact]
+    public async Task The_pipeline_acts_as_its_role_and_the_rule_as_its_own_so_a_missing_permission_fails_with_aws_message()
+    {
+        // Everything the Source and Deploy actions need but ecs:UpdateService.
+        world.CreateRole("cannot-update", "codepipeline.amazonaws.com", "codecommit:*", "s3:*", "ecs:Describe*", "ecs:RegisterTaskDefinition", "iam:PassRole");
+        world.CreateRole("cannot-start", "events.amazonaws.com", "codepipeline:GetPipeline");
+        await world.PushAsync("denied", PipelineWorld.Definitions("web", world.Images["v3"]), "Deploy v3 without the permission");
+        await world.CreatePipelineAsync("denied", "denied", role: "cannot-update");
+        var execution = await world.WaitForExecutionAsync("denied", _ => true, PipelineWorld.Finished, Generous, "denied to finish");
+
+        Assert.Equal("Failed", PipelineWorld.Status(execution));
+        var deploy = (await world.CliActionsAsync("denied", execution["pipelineExecutionId"]!.GetValue<string>())).Single(a => a["stageName"]!.GetValue<string>() == "Deploy");
+        var message = deploy["output"]!["executionResult"]!["errorDetails"]!["message"]!.GetValue<string>();
+        Assert.Matches(
+            $"^User: arn:aws:sts::{PipelineWorld.Account}:assumed-role/cannot-update/[-0-9a-f]+ is not authorized to perform: ecs:UpdateService on resource: " +
+            $"arn:aws:ecs:us-east-1:{PipelineWorld.Account}:service/{PipelineWorld.Cluster}/{PipelineWorld.Service} because no identity-based policy allows the ecs:UpdateService action$",
+            message);
+
+        // The trail has the decisions of the role's session: the allowed ones with the statement that allowed them.
+        var trail = File.ReadAllLines(Path.Combine(world.StateDirectory, "iam-decisions.jsonl")).Select(l => JsonNode.Parse(l)!.AsObject())
+            .Where(e => e["role"]!.GetValue<string>() == $"arn:aws:iam::{PipelineWorld.Account}:role/cannot-update").ToList();
+        Assert.Contains(trail, e => e["action"]!.GetValue<string>() == "ecs:UpdateService" && e["decision"]!.GetValue<string>() == "ImplicitDeny");
+        var passed = trail.First(e => e["action"]!.GetValue<string>() == "iam:PassRole" || e["action"]!.GetValue<string>() == "ecs:RegisterTaskDefinition");
+        Assert.Equal(("Allow", "act"), (passed["decision"]!.GetValue<string>(), passed["policy"]!.GetValue<string>()));
+        Assert.Contains(trail, e => e["action"]!.GetValue<string>() == "codecommit:GetBranch" && e["resource"]!.GetValue<string>() == $"arn:aws:codecommit:us-east-1:{PipelineWorld.Account}:{PipelineWorld.Repository}");
+
+        // A rule whose role may not start the pipeline: a failed invocation, no execution.
+        var ruleArn = await world.CreatePushRuleAsync("denied-start", "denied", "denied", role: "cannot-start");
+        await world.PushAsync("denied", PipelineWorld.Definitions("web", world.Images["v3"]), "Pushed again");
+        var invocations = world.Cloud.Instance.Services.GetRequiredService<RuleInvocations>();
+        await EcsTestKit.WaitForAsync(() => Task.FromResult(invocations.For(ruleArn)), c => c.FailedInvocations > 0, Generous, "the rule's failed invocation");
+        Assert.StartsWith($"User: arn:aws:sts::{PipelineWorld.Account}:assumed-role/cannot-start/", invocations.For(ruleArn).LastFailure, StringComparison.Ordinal);
+        Assert.Contains($"is not authorized to perform: codepipeline:StartPipelineExecution on resource: arn:aws:codepipeline:us-east-1:{PipelineWorld.Account}:denied",
+            invocations.For(ruleArn).LastFailure, StringComparison.Ordinal);
+        Assert.DoesNotContain(await world.ExecutionsAsync("denied"), e => e["trigger"]!["triggerType"]!.GetValue<string>() == "CloudWatchEvent");
+    }
+
+    [Fact]
+    public async Task The_services_tasks_get_their_task_roles_credentials_from_the_endpoint_ecs_names_in_their_environment()
+    {
+        var taskArn = (await world.ApiAsync("AmazonEC2ContainerServiceV20141113.ListTasks", new JsonObject { ["cluster"] = PipelineWorld.Cluster, ["serviceName"] = PipelineWorld.Service, ["desiredStatus"] = "RUNNING" }))["taskArns"]![0]!.GetValue<string>();
+        var container = (await world.Kit.Docker.MustRunAsync(["ps", "-q", "--filter", $"label={ContainerLabels.Task}={taskArn}"])).Stdout.Trim();
+        var environment = JsonNode.Parse((await world.Kit.Docker.MustRunAsync(["inspect", "--format", "{{json .Config.Env}}", container])).Stdout)!.AsArray()
+            .Select(e => e!.GetValue<string>().Split('=', 2)).ToDictionary(e => e[0], e => e[1]);
+
+        // botocore's container provider (the aws CLI) with exactly the task's credential variables, no keys.
+        var cli = await ProcessRunner.RunAsync("aws", ["sts", "get-caller-identity", "--output", "json"], new Dictionary<string, string>
+        {
+            ["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"],
+            ["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = environment["AWS_CONTAINER_AUTHORIZATION_TOKEN"],
+            ["AWS_ENDPOINT_URL"] = world.Cloud.Instance.Endpoint.ToString(),
+            ["AWS_DEFAULT_REGION"] = "us-east-1",
+            ["AWS_CONFIG_FILE"] = "/nonexistent/aws-config",
+            ["AWS_SHARED_CREDENTIALS_FILE"] = "/nonexistent/aws-credentials",
+        }, inheritEnvironment: false);
+        Assert.True(cli.ExitCode == 0, cli.ToString());
+        Assert.Equal($"arn:aws:sts::{PipelineWorld.Account}:assumed-role/{PipelineWorld.TaskRole}/{taskArn.Split('/')[^1]}", JsonNode.Parse(cli.Stdout)!["Arn"]!.GetValue<string>());
+        Assert.DoesNotContain(environment.Keys, k => k is "AWS_ACCESS_KEY_ID" or "AWS_SECRET_ACCESS_KEY" or "AWS_SESSION_TOKEN");
+
+        // Another token gets nothing.
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, environment["AWS_CONTAINER_CREDENTIALS_FULL_URI"]);
+        request.Headers.TryAddWithoutValidation("Authorization", "not-the-token");
+        using var refused = await http.SendAsync(request);
+        Assert.Equal(System.Net.HttpStatusCode.Forbidden, refused.StatusCode);
     }
 
     [Fact]

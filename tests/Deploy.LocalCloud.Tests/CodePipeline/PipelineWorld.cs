@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Iam;
 using Deploy.LocalCloud.Tests.CodeCommit;
 using Deploy.LocalCloud.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Deploy.LocalCloud.Tests.CodePipeline;
 
@@ -18,6 +20,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     public const string Cluster = "pipeline";
     public const string Service = "web";
     public const string Bucket = "pipeline-artifacts";
+    public const string TaskRole = "web-task";
 
     private TempDirectory? ownedState;
     private SignedApiClient? api;
@@ -47,6 +50,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
     {
         ownedState = stateDirectory is null ? new TempDirectory() : null;
         Cloud = await TestCloud.StartAsync(stateDirectory ?? ownedState!.Path);
+        CreateRoles();
         kit = new EcsTestKit(Cloud);
         api = new SignedApiClient(Cloud.Instance);
         git = new GitClient(Cloud.Instance);
@@ -84,11 +88,11 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
         new JsonArray(new JsonObject { ["name"] = container, ["imageUri"] = image }).ToJsonString();
 
     /// <summary>A Source (CodeCommit <paramref name="branch"/>) → Deploy (ECS <paramref name="service"/>) pipeline; CodePipeline starts it once on creation.</summary>
-    public Task<JsonObject> CreatePipelineAsync(string name, string branch, string service = Service) =>
+    public Task<JsonObject> CreatePipelineAsync(string name, string branch, string service = Service, string role = "pipeline") =>
         Cli.JsonAsync("codepipeline", "create-pipeline", "--pipeline", new JsonObject
         {
             ["name"] = name,
-            ["roleArn"] = $"arn:aws:iam::{Account}:role/pipeline",
+            ["roleArn"] = $"arn:aws:iam::{Account}:role/{role}",
             ["artifactStore"] = new JsonObject { ["type"] = "S3", ["location"] = Bucket },
             ["pipelineType"] = "V2",
             ["stages"] = new JsonArray(
@@ -118,7 +122,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
         }.ToJsonString());
 
     /// <summary>The platform template's trigger rule for <paramref name="branch"/> of the repository, targeting <paramref name="pipeline"/>; returns the rule ARN.</summary>
-    public async Task<string> CreatePushRuleAsync(string rule, string pipeline, string branch)
+    public async Task<string> CreatePushRuleAsync(string rule, string pipeline, string branch, string role = "events")
     {
         var pattern = new JsonObject
         {
@@ -132,14 +136,14 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
                 ["referenceName"] = new JsonArray(branch),
             },
         };
-        return await CreateRuleAsync(rule, pattern.ToJsonString(), pipeline);
+        return await CreateRuleAsync(rule, pattern.ToJsonString(), pipeline, role);
     }
 
-    public async Task<string> CreateRuleAsync(string rule, string pattern, string pipeline)
+    public async Task<string> CreateRuleAsync(string rule, string pattern, string pipeline, string role = "events")
     {
         var arn = (await Cli.JsonAsync("events", "put-rule", "--name", rule, "--event-pattern", pattern))["RuleArn"]!.GetValue<string>();
         var targets = await Cli.JsonAsync("events", "put-targets", "--rule", rule, "--targets",
-            $"Id=start,Arn=arn:aws:codepipeline:us-east-1:{Account}:{pipeline},RoleArn=arn:aws:iam::{Account}:role/events");
+            $"Id=start,Arn=arn:aws:codepipeline:us-east-1:{Account}:{pipeline},RoleArn=arn:aws:iam::{Account}:role/{role}");
         Assert.Equal(0, targets["FailedEntryCount"]!.GetValue<int>());
         return arn;
     }
@@ -245,6 +249,39 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
         return await DescribeServiceAsync();
     }
 
+    /// <summary>
+    /// The pipeline's role and the rule's role (IAM is enforced): CodePipeline and EventBridge act as them. Broad within
+    /// what the tests' pipelines do; the platform template's least-privilege roles are tested with the template.
+    /// </summary>
+    private void CreateRoles()
+    {
+        CreateRole("pipeline", "codepipeline.amazonaws.com", "codecommit:*", "codebuild:*", "ecs:*", "s3:*", "iam:PassRole");
+        CreateRole("events", "events.amazonaws.com", "codepipeline:StartPipelineExecution");
+        CreateRole(TaskRole, "ecs-tasks.amazonaws.com", "s3:GetObject");
+    }
+
+    /// <summary>A role <paramref name="service"/> may assume, allowed <paramref name="actions"/> on every resource (kept across a restart).</summary>
+    public void CreateRole(string name, string service, params string[] actions)
+    {
+        var iam = Cloud.Instance.Services.GetRequiredService<IamStore>();
+        if (!iam.Read(state => state.Roles.ContainsKey(name)))
+        {
+
+            var trust = new JsonObject
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new JsonArray(new JsonObject { ["Effect"] = "Allow", ["Principal"] = new JsonObject { ["Service"] = service }, ["Action"] = "sts:AssumeRole" }),
+            };
+            var policy = new JsonObject
+            {
+                ["Version"] = "2012-10-17",
+                ["Statement"] = new JsonArray(new JsonObject { ["Effect"] = "Allow", ["Action"] = new JsonArray([.. actions.Select(a => (JsonNode?)a)]), ["Resource"] = "*" }),
+            };
+            iam.CreateRole(name, "/", trust.ToJsonString(), null, null);
+            iam.Update(state => state.Roles[name].InlinePolicies["act"] = policy.ToJsonString());
+        }
+    }
+
     private async Task CreateServiceAsync()
     {
         await Cli.JsonAsync("ecs", "create-cluster", "--cluster-name", Cluster);
@@ -256,6 +293,7 @@ public sealed class PipelineWorld : IAsyncLifetime, IAsyncDisposable
             ["requiresCompatibilities"] = new JsonArray("FARGATE"),
             ["cpu"] = "256",
             ["memory"] = "512",
+            ["taskRoleArn"] = $"arn:aws:iam::{Account}:role/{TaskRole}",
             ["containerDefinitions"] = new JsonArray(new JsonObject
             {
                 ["name"] = "web",

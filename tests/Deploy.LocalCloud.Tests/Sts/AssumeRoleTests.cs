@@ -34,12 +34,17 @@ public sealed class AssumeRoleTests
         var credentials = assumed["Credentials"]!;
         var session = cli.WithSession(credentials["AccessKeyId"]!.GetValue<string>(), credentials["SecretAccessKey"]!.GetValue<string>(), credentials["SessionToken"]!.GetValue<string>());
         var identity = await session.JsonAsync("sts", "get-caller-identity");
+        // The trust names the account, so (IAM being enforced) the session's own policies must allow sts:AssumeRole too.
+        var chainedWithoutPermission = await session.ErrorCodeAsync("sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/ops", "--role-session-name", "alice-denied");
+        await cli.JsonAsync("iam", "put-role-policy", "--role-name", "ops", "--policy-name", "chain", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"sts:AssumeRole","Resource":"arn:aws:iam::000000000000:role/ops"}]}""");
         var chained = await session.JsonAsync("sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/ops", "--role-session-name", "alice-again");
         var chainedTooLong = await session.ErrorCodeAsync("sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/ops", "--role-session-name", "x2", "--duration-seconds", "7200");
         var serviceOnly = await cli.ErrorCodeAsync("sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/build", "--role-session-name", "mallory");
 
         Assert.Equal("arn:aws:sts::000000000000:assumed-role/ops/alice", assumed["AssumedRoleUser"]!["Arn"]!.GetValue<string>());
         Assert.Equal("arn:aws:sts::000000000000:assumed-role/ops/alice", identity["Arn"]!.GetValue<string>());
+        Assert.Equal("AccessDenied", chainedWithoutPermission);
         Assert.Equal("arn:aws:sts::000000000000:assumed-role/ops/alice-again", chained["AssumedRoleUser"]!["Arn"]!.GetValue<string>());
         Assert.Equal("ValidationError", chainedTooLong);
         Assert.Equal("AccessDenied", serviceOnly);

@@ -73,6 +73,10 @@ public sealed partial class WebIdentityTests(WebIdentityFixture world) : IClassF
         var assumed = cloud.Cli.WithSession(key, secret, sessionToken);
         var identity = await assumed.JsonAsync("sts", "get-caller-identity");
         Assert.Equal("arn:aws:sts::000000000000:assumed-role/gitlab-release/gitlab-group-app-42", identity["Arn"]!.GetValue<string>());
+        // IAM is enforced: the session may do what its role's policies allow, nothing more.
+        Assert.Equal("AccessDeniedException", await assumed.ErrorCodeAsync("ecr", "describe-repositories"));
+        await cloud.Cli.JsonAsync("iam", "put-role-policy", "--role-name", "gitlab-release", "--policy-name", "list",
+            "--policy-document", """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"ecr:DescribeRepositories","Resource":"*"}]}""");
         await assumed.JsonAsync("ecr", "describe-repositories");
         Assert.Equal("UnrecognizedClientException", await cloud.Cli.WithSession(key, secret, null).ErrorCodeAsync("ecr", "describe-repositories"));
         Assert.Equal("InvalidClientTokenId", await cloud.Cli.WithSession(key, secret, null).ErrorCodeAsync("sts", "get-caller-identity"));

@@ -8,9 +8,9 @@ namespace Deploy.LocalCloud.Iam.Authorization;
 /// root would be) and is always allowed; a role session acts as its role, whose inline policies (and attached managed
 /// ones, which resolve to no statements: managed policies are not stored) are evaluated with the keys AWS adds for
 /// every request (<c>aws:PrincipalArn</c>, <c>aws:PrincipalAccount</c>, <c>aws:userid</c>). The engine behind
-/// <see cref="RequestAuthorization"/>.
+/// <see cref="RequestAuthorization"/>. Each decision for a role session goes to the <see cref="AuthorizationTrail"/>.
 /// </summary>
-internal sealed class CallerAuthorizer(IamStore iam)
+internal sealed class CallerAuthorizer(IamStore iam, AuthorizationTrail? trail = null)
 {
     public (AccessDecision Decision, AccessRequest Request) Authorize(
         CallerIdentity caller, string action, string resource, IEnumerable<KeyValuePair<string, string>>? context = null)
@@ -33,6 +33,8 @@ internal sealed class CallerAuthorizer(IamStore iam)
         var policies = iam.Read(state => state.Roles.GetValueOrDefault(session.RoleName) is { } role && role.Arn == session.RoleArn
             ? role.InlinePolicies.Select(p => new IdentityPolicy(p.Key, p.Value)).ToList()
             : []);
-        return (IdentityPolicyEvaluator.Evaluate(policies, request), request);
+        var decision = IdentityPolicyEvaluator.Evaluate(policies, request);
+        trail?.Record(session.RoleArn, request, decision);
+        return (decision, request);
     }
 }

@@ -14,7 +14,7 @@ namespace Deploy.LocalCloud.Iam.Authorization;
 /// table is authorized as <c>service:Operation</c> on <c>*</c>, so only a policy allowing it on every resource lets
 /// it through (fail closed). A denial is AWS's error for the protocol, with AWS's message.
 /// </summary>
-internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, LocalCloudOptions options)
+internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, LocalCloudOptions options, IEnumerable<IAuthorizedResources>? known = null)
 {
     /// <summary>Request members that carry a placeholder's value where its name is not the member's (IAM's names vs the APIs').</summary>
     private static readonly Dictionary<string, string[]> Aliases = new(StringComparer.Ordinal)
@@ -41,7 +41,8 @@ internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, 
 
         var entry = OperationActions.All.FirstOrDefault(e => e.Service == service && e.Operation == operation);
         var action = entry?.Action ?? $"{service}:{operation}";
-        var resource = entry is null || entry.ResourceType == "*" ? "*" : Resource(entry.ArnFormat, member);
+        var resource = entry is null || entry.ResourceType == "*" ? "*"
+            : (known ?? []).Select(k => k.Resolve(service, entry.ResourceType, member)).FirstOrDefault(r => r is not null) ?? Resource(entry.ArnFormat, member);
         var (decision, request) = authorizer.Authorize(caller, action, resource);
         if (!decision.IsAllowed)
         {

@@ -4,8 +4,7 @@ namespace Deploy.LocalCloud.Tests.Iam.Policies;
 
 /// <summary>
 /// The enforcement switch, through the aws CLI: a role session may do what its role's policy allows and is refused the
-/// rest with AWS's error and message per protocol; the configured key stays administrator. (Off, the
-/// default, every other test shows sessions unchecked: AssumeRoleTests chains sessions whose roles have no policy.)
+/// rest with AWS's error and message per protocol; the configured key stays administrator. (On by default.)
 /// </summary>
 public sealed class IamEnforcementTests
 {
@@ -34,6 +33,15 @@ public sealed class IamEnforcementTests
         var iamCall = await session.RunAsync("iam", "get-role", "--role-name", "deployer");
         var identity = await session.JsonAsync("sts", "get-caller-identity");
         var administrator = await cloud.Cli.JsonAsync("ecr", "describe-repositories", "--repository-names", "other");
+
+        // A stack is authorized by its ARN, as a policy names it (Ref AWS::StackId), though the request names it by name.
+        var stackId = (await cloud.Cli.JsonAsync("cloudformation", "create-stack", "--stack-name", "platform", "--template-body",
+            """{"Resources":{"Logs":{"Type":"AWS::Logs::LogGroup"}}}"""))["StackId"]!.GetValue<string>();
+        await cloud.Cli.RunAsync("iam", "put-role-policy", "--role-name", "deployer", "--policy-name", "ReadStack", "--policy-document",
+            $$"""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"cloudformation:DescribeStacks","Resource":"{{stackId}}"}]}""");
+        var byName = await session.JsonAsync("cloudformation", "describe-stacks", "--stack-name", "platform");
+        var byArn = await session.JsonAsync("cloudformation", "describe-stacks", "--stack-name", stackId);
+        Assert.Equal([stackId, stackId], new[] { byName, byArn }.Select(d => d["Stacks"]![0]!["StackId"]!.GetValue<string>()));
 
         Assert.Equal("app", allowed["repositories"]![0]!["repositoryName"]!.GetValue<string>());
         Assert.Contains(

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Policies;
+
+namespace Deploy.LocalCloud.Iam.Authorization;
+
+/// <summary>
+/// One authorization decision for a role session, as the trail records it: who (the session's ARN and its role's),
+/// the action, the resource, the request's condition keys, the decision and the policy and statement that decided it.
+/// </summary>
+internal sealed record TrailEntry(
+    [property: JsonPropertyName("time")] DateTimeOffset Time,
+    [property: JsonPropertyName("principal")] string Principal,
+    [property: JsonPropertyName("role")] string Role,
+    [property: JsonPropertyName("action")] string Action,
+    [property: JsonPropertyName("resource")] string Resource,
+    [property: JsonPropertyName("context")] IReadOnlyDictionary<string, IReadOnlyList<string>> Context,
+    [property: JsonPropertyName("decision")] string Decision,
+    [property: JsonPropertyName("policy")] string? Policy,
+    [property: JsonPropertyName("statement")] string? Statement)
+{
+    public bool IsAllowed => Decision == nameof(PolicyDecision.Allow);
+}
+
+/// <summary>
+/// The record of authorization decisions, like CloudTrail's: every decision made for a role session (the administrator
+/// key is never checked, so never recorded) appended as one JSON line to <c>&lt;state&gt;/iam-decisions.jsonl</c>. The
+/// mutation analysis (<see cref="StatementNecessity"/>) reads it back. Appends are serialized by a lock; one small line
+/// per decision, no rewrite.
+/// </summary>
+internal sealed class AuthorizationTrail(LocalCloudOptions options, TimeProvider clock)
+{
+    public const string FileName = "iam-decisions.jsonl";
+
+    private static readonly JsonSerializerOptions Json = new() { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+
+    private readonly Lock gate = new();
+
+    public string FilePath { get; } = Path.Combine(options.StateDirectory, FileName);
+
+    public void Record(string roleArn, AccessRequest request, AccessDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(decision);
+        var entry = new TrailEntry(clock.GetUtcNow(), request.CallerArn, roleArn, request.Action, request.Resource, request.Context,
+            decision.Decision.ToString(), decision.PolicyName, decision.StatementId);
+        var line = JsonSerializer.Serialize(entry, Json) + "\n";
+        lock (gate)
+        {
+            File.AppendAllText(FilePath, line);
+        }
+    }
+
+    /// <summary>The entries of a trail file (a line that is not an entry, e.g. one cut short by a crash, is skipped).</summary>
+    public static IReadOnlyList<TrailEntry> Read(string path)
+    {
+        var entries = new List<TrailEntry>();
+        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        {
+            try
+            {
+                if (JsonSerializer.Deserialize<TrailEntry>(line, Json) is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+            catch (JsonException)
+            {
+                // a torn last line
+            }
+        }
+
+        return entries;
+    }
+}
