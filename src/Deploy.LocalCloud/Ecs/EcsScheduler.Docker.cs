@@ -33,6 +33,12 @@ internal sealed partial class EcsScheduler
             return (task, definition, token);
         });
         var containers = definition["containerDefinitions"]!.AsArray().OfType<JsonObject>().ToList();
+        if (ExecutionRoleDenial(task, definition) is { } denial)
+        {
+            FailLaunch(taskArn, task.Containers[0].Name, denial, denial);
+            return;
+        }
+
         var digests = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var container in task.Containers)
         {

@@ -4,6 +4,7 @@ using Deploy.LocalCloud.Ecr;
 using Deploy.LocalCloud.Elb;
 using Deploy.LocalCloud.Events;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Logs;
 using Deploy.LocalCloud.Protocols;
 
@@ -28,6 +29,8 @@ internal sealed partial class EcsScheduler : BackgroundService
     private readonly ElbTargets targets;
     private readonly ElbStore elb;
     private readonly IEventBus bus;
+    private readonly ServiceRoleSessions roleSessions;
+    private readonly LocalCloudOptions options;
     private readonly DateTimeOffset startedAt;
     private readonly string owner;
     private readonly ConcurrentDictionary<string, Task> operations = new(StringComparer.Ordinal);
@@ -36,9 +39,11 @@ internal sealed partial class EcsScheduler : BackgroundService
     private readonly CancellationTokenSource stopping = new();
     private bool reconciled;
 
-    public EcsScheduler(EcsStore store, DockerEngine docker, LogsStore logs, EcrAuthorizationTokens tokens, LocalCloudAddress address, ElbTargets targets, ElbStore elb, IEventBus bus, LocalCloudOptions options)
+    public EcsScheduler(EcsStore store, DockerEngine docker, LogsStore logs, EcrAuthorizationTokens tokens, LocalCloudAddress address, ElbTargets targets, ElbStore elb, IEventBus bus, ServiceRoleSessions roleSessions, LocalCloudOptions options)
     {
         this.bus = bus;
+        this.roleSessions = roleSessions;
+        this.options = options;
         startedAt = store.Now;
         this.store = store;
         this.docker = docker;

@@ -14,7 +14,7 @@ namespace Deploy.LocalCloud.Tests.CodePipeline;
 /// <c>imagedefinitions.json</c>. The aws CLI is the client (and its botocore validates every response again).
 /// </summary>
 [Collection(EcsDockerTests.Name)]
-public sealed class PipelineExecutionTests(PipelineWorld world) : IClassFixture<PipelineWorld>
+public sealed partial class PipelineExecutionTests(PipelineWorld world) : IClassFixture<PipelineWorld>
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(120);
 
