@@ -50,7 +50,7 @@ internal sealed partial class Build
     [Parameter("How long ProvisionInfra/DestroyInfra wait for an operation already running on the stack")]
     readonly TimeSpan InProgressTimeout = TimeSpan.FromMinutes(30);
 
-    [Parameter("An unchanged ProvisionInfra skips drift detection while the stack's last one found it IN_SYNC within this time (AWS keeps that result on the stack); 0 detects on every run")]
+    [Parameter("An unchanged ProvisionInfra skips drift detection while the stack's last one found it IN_SYNC within this time (AWS keeps that result on the stack); 0s detects on every run")]
     readonly TimeSpan DriftCheckInterval = TimeSpan.FromHours(1);
 
     [Parameter("DestroyInfra: delete the stack but keep what CloudFormation cannot delete (repository with images, bucket with objects) instead of stopping")]
