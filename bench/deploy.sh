@@ -11,7 +11,8 @@
 #       local cloud; each side gets one untimed warm-up deploy first; ratio ours/theirs (goal <= 1.0).
 #   (d) detection latency: from the service event "(deployment <ours>) deployment completed." to the process' end
 #       (ours: ./build.sh has exited; theirs: the waiter has returned).
-# Usage: bench/deploy.sh [--with-base]      (takes a few minutes; every step is bounded by `timeout`)
+# Usage: [LOCAL_CLOUD_PORT=<port>] bench/deploy.sh [--with-base]   (a few minutes; every step bounded by `timeout`;
+#        do not commit in this checkout meanwhile: a new HEAD is a new image, and (b) is no longer a no-change run)
 # The logs of every run are kept in .nuke/temp/bench-deploy/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
