@@ -11,7 +11,8 @@
 #       local cloud; each side gets one untimed warm-up deploy first; ratio ours/theirs (goal <= 1.0).
 #   (d) detection latency: from the service event "(deployment <ours>) deployment completed." to the process' end
 #       (ours: ./build.sh has exited; theirs: the waiter has returned).
-# Usage: bench/deploy.sh [--with-base]      (takes a few minutes; every step is bounded by `timeout`)
+# Usage: [LOCAL_CLOUD_PORT=<port>] bench/deploy.sh [--with-base]   (a few minutes; every step bounded by `timeout`;
+#        do not commit in this checkout meanwhile: a new HEAD is a new image, and (b) is no longer a no-change run)
 # The logs of every run are kept in .nuke/temp/bench-deploy/.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -69,9 +70,12 @@ echo "compiling the build CLI (not timed)..." >&2
 echo "(a) clean state..." >&2
 ./build.sh LocalCloudDown >/dev/null
 rm -rf .nuke/temp/local-cloud/state artifacts/image.json artifacts/image-pushed.json artifacts/imagedefinitions.json
-mapfile -t images < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^(deploy/sample-service|127\.0\.0\.1:[0-9]+/sample-service):' || true)
+# Only this local cloud's registry (the Docker engine is shared with other checkouts), and only tagged images: an
+# untagged one ("<none>") is no reference docker rmi takes.
+port="${LOCAL_CLOUD_PORT:-4566}"
+mapfile -t images < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E "^(deploy/sample-service|127\.0\.0\.1:$port/sample-service):" | grep -v ':<none>$' || true)
 if $with_base; then
-  mapfile -t -O "${#images[@]}" images < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^deploy-local/runtime-deps:' || true)
+  mapfile -t -O "${#images[@]}" images < <(docker images --format '{{.Repository}}:{{.Tag}}' | grep '^deploy-local/runtime-deps:' | grep -v ':<none>$' || true)
 fi
 ((${#images[@]} > 0)) && docker rmi --force "${images[@]}" >/dev/null
 echo "(a) cold ./build.sh DeployFargate..." >&2

@@ -50,6 +50,9 @@ internal sealed partial class Build
     [Parameter("How long ProvisionInfra/DestroyInfra wait for an operation already running on the stack")]
     readonly TimeSpan InProgressTimeout = TimeSpan.FromMinutes(30);
 
+    [Parameter("An unchanged ProvisionInfra skips drift detection while the stack's last one found it IN_SYNC within this time (AWS keeps that result on the stack); 0s detects on every run")]
+    readonly TimeSpan DriftCheckInterval = TimeSpan.FromHours(1);
+
     [Parameter("DestroyInfra: delete the stack but keep what CloudFormation cannot delete (repository with images, bucket with objects) instead of stopping")]
     readonly bool RetainFailed;
 
@@ -133,7 +136,7 @@ internal sealed partial class Build
     };
 
     // The graph: PushEcr, DeployFargate and Mirror (hence Release) depend on ProvisionInfra, so a fresh machine provisions
-    // first and an unchanged platform costs one empty change set. On CodeBuild the pipeline runs inside the platform it would
+    // first and an unchanged platform costs DescribeStacks and GetTemplate (no change set). On CodeBuild the pipeline runs inside the platform it would
     // change, and its role may only read the stack; a GitLab job on AWS (Mirror, Release) runs as a role that may only push
     // and read. There ProvisionInfra is skipped statically (shown in --plan) and the later targets read the outputs with
     // DescribeStacks instead (PlatformOutputsAsync), as they do after --skip ProvisionInfra.
@@ -155,6 +158,7 @@ internal sealed partial class Build
                     OutputsPath = PlanOnly ? null : Path.Combine(InfraDirectory, "outputs.json"),
                     PlanOnly = PlanOnly,
                     InProgressTimeout = InProgressTimeout,
+                    DriftCheckInterval = DriftCheckInterval,
                 },
                 ct);
             Note(result.Outcome switch

@@ -35,7 +35,7 @@ public sealed record DeployOptions
     /// <summary>The source commit (<c>${COMMIT}</c>).</summary>
     public required string Commit { get; init; }
 
-    /// <summary>The service version (<c>${VERSION}</c>); default: the commit's first 12 characters.</summary>
+    /// <summary>The service version (<c>${VERSION}</c>); default: the commit shortened to 12 characters, keeping <c>-dirty-&lt;content&gt;</c> (as BuildImage's <c>SERVICE_VERSION</c>).</summary>
     public string? Version { get; init; }
 
     /// <summary>Subnets of the service's tasks (used when the service is created, and kept in line on updates).</summary>

@@ -2,6 +2,7 @@ using Deploy.Aws;
 using Deploy.Aws.Ecr;
 using Deploy.Aws.Ecs;
 using Deploy.Aws.Logs;
+using Deploy.Delivery.Images;
 using Deploy.Engine;
 
 namespace Deploy.Delivery.Fargate;
@@ -52,7 +53,8 @@ public sealed class FargateDeployer(
             ["LOG_GROUP"] = options.LogGroup,
             ["SERVICE_NAME"] = options.ServiceName,
             ["COMMIT"] = options.Commit,
-            ["VERSION"] = options.Version ?? options.Commit[..Math.Min(12, options.Commit.Length)],
+            // The image's own short form: a dirty commit keeps "-dirty-<content>", which tells its builds apart.
+            ["VERSION"] = options.Version ?? new SourceRevision(options.Commit, null, null).ShortCommit,
         };
         foreach (var name in template.ContainerImageNames)
         {

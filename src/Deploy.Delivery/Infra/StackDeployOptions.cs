@@ -31,6 +31,9 @@ public sealed record StackDeployOptions
     /// <summary>How long the drift detection of an unchanged stack may take before it is skipped (it never fails the run).</summary>
     public TimeSpan DriftTimeout { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>An unchanged run skips drift detection when the stack's last one, this recent, found it IN_SYNC (see <see cref="StackUnchanged.DriftCheckDue"/>); zero checks every run.</summary>
+    public TimeSpan DriftCheckInterval { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The longest pause between two polls (polling starts at 100 ms and doubles up to this).</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
 

@@ -10,8 +10,10 @@ namespace Deploy.Delivery.Infra;
 /// operation, replace a stack left ROLLBACK_COMPLETE by a failed first create), create the change set, print its plan, and
 /// unless it is empty or only a plan, execute it while streaming the stack's events until it settles. A change set that
 /// another run made stale is deleted and the plan made again against the new state (the plan printed last is the one
-/// applied). An empty plan is checked once for drift: resources deleted outside CloudFormation are recreated (two updates,
-/// see <see cref="DriftRepairTemplate"/>), hand edits are reported.
+/// applied). A settled stack that already runs this template with these parameters is unchanged without a change set
+/// (<see cref="StackUnchanged"/>). An unchanged stack is checked for drift unless a recent detection found it in sync:
+/// resources deleted outside CloudFormation are recreated (two updates, see <see cref="DriftRepairTemplate"/>), hand
+/// edits are reported.
 /// </summary>
 public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkLookup network, IBuildLog log, TimeProvider? clock = null)
 {
@@ -42,29 +44,38 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
         var watcher = new StackWatcher(cloudFormation, log, clock, options.PollInterval);
         var settler = new StackSettler(cloudFormation, watcher, log);
         var runner = new ChangeSetRunner(cloudFormation, watcher, log, clock);
-        var parameters = await ParametersAsync(settings, cancellationToken);
+        // The default VPC lookup (EC2) and the stack's state (CloudFormation) do not depend on each other.
+        var parametersLookup = ParametersAsync(settings, cancellationToken);
+        var settled = await settler.SettleAsync(options, cancellationToken);
+        var parameters = await parametersLookup;
         var name = options.StackName;
         var driftChecked = false;
         IReadOnlyList<DeletedResource> repaired = [];
         string? lastStale = null;
         for (var attempt = 1; attempt <= MaxPlans; attempt++)
         {
-            var stack = await settler.SettleAsync(options, cancellationToken);
+            var stack = attempt == 1 ? settled : await settler.SettleAsync(options, cancellationToken);
             var create = stack is null || stack.StackStatus == "REVIEW_IN_PROGRESS";
             try
             {
-                var plan = await runner.PlanAsync(options, template, parameters, create, "ProvisionInfra", cancellationToken);
-                if (plan.Status == "FAILED")
+                var unchanged = !create && repaired.Count == 0 && await MatchesDeployedAsync(stack!, template, parameters, cancellationToken);
+                var plan = unchanged ? null : await runner.PlanAsync(options, template, parameters, create, "ProvisionInfra", cancellationToken);
+                if (plan is null || plan.Status == "FAILED")
                 {
-                    await runner.DiscardAsync(plan, cancellationToken);
-                    if (!plan.IsEmpty)
+                    if (plan is not null)
                     {
-                        throw new BuildFailedException($"CloudFormation could not plan the change of stack {name}: {plan.StatusReason ?? "no reason given"}");
+                        await runner.DiscardAsync(plan, cancellationToken);
+                        if (!plan.IsEmpty)
+                        {
+                            throw new BuildFailedException($"CloudFormation could not plan the change of stack {name}: {plan.StatusReason ?? "no reason given"}");
+                        }
                     }
 
-                    log.Information($"Stack {name} is unchanged: the template and parameters match what is deployed (empty change set deleted).");
+                    log.Information(plan is null
+                        ? $"Stack {name} is unchanged: it is {stack!.StackStatus} with the template and parameters this run would deploy (no change set needed)."
+                        : $"Stack {name} is unchanged: the template and parameters match what is deployed (empty change set deleted).");
                     var outputs = stack is null ? new Dictionary<string, string>() : PlatformStackOutputs.OutputsOf(stack);
-                    if (!driftChecked && stack is not null)
+                    if (!driftChecked && stack is not null && DriftCheckDue(stack, options))
                     {
                         driftChecked = true;
                         var deleted = await CheckDriftAsync(options, cancellationToken);
@@ -161,6 +172,45 @@ public sealed class StackDeployer(CloudFormationClient cloudFormation, INetworkL
             _ => "the stack ended " + status,
         };
         return $"{(create ? "Creating" : "Updating")} stack {name} failed ({status}): {cause}. Outcome: {outcome}.";
+    }
+
+    /// <summary>
+    /// The stack already runs this template with these parameters (DescribeStacks, then one GetTemplate): CloudFormation
+    /// would plan an empty change set. False, and the change set decides, whenever that cannot be shown, including when
+    /// the caller may not call GetTemplate.
+    /// </summary>
+    private async Task<bool> MatchesDeployedAsync(StackDescription stack, string template, IReadOnlyList<StackParameter> parameters, CancellationToken cancellationToken)
+    {
+        if (!StackUnchanged.IsSettled(stack))
+        {
+            return false;
+        }
+
+        try
+        {
+            var deployed = await cloudFormation.GetTemplateAsync(new GetTemplateRequest { StackName = stack.StackId ?? stack.StackName, TemplateStage = "Original" }, cancellationToken);
+            return StackUnchanged.Matches(stack, deployed.TemplateBody, template, parameters);
+        }
+        catch (AwsServiceException e)
+        {
+            log.Debug($"GetTemplate of stack {stack.StackName} failed ({e.Code}); planning a change set to compare instead.");
+            return false;
+        }
+    }
+
+    private bool DriftCheckDue(StackDescription stack, StackDeployOptions options)
+    {
+        var (due, reason) = StackUnchanged.DriftCheckDue(stack, clock.GetUtcNow(), options.DriftCheckInterval);
+        if (!due)
+        {
+            log.Information($"Drift detection of stack {options.StackName} skipped: {reason}.");
+        }
+        else
+        {
+            log.Debug($"Drift detection of stack {options.StackName} due: {reason}.");
+        }
+
+        return due;
     }
 
     /// <summary>One drift detection; returns the resources deleted outside CloudFormation (modified ones are only reported).</summary>

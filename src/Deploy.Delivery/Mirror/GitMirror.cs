@@ -54,9 +54,10 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         var filter = new BranchFilter(options.Branches);
         log.Information($"Mirroring {options.SourceDirectory} to {remote} with {options.Credentials.Description}");
 
-        // The target's refs travel while the source is inspected; a source error wins over a target error.
-        var sourceTask = SourceRefsAsync(options, filter, cancellationToken);
+        // The target's refs travel while the source is inspected; a source error wins over a target error. The listing
+        // starts first: it is the longer path (git, its HTTP helper, a round trip), and starting a process blocks.
         var targetTask = ListTargetAsync(options, cancellationToken);
+        var sourceTask = SourceRefsAsync(options, filter, cancellationToken);
         await Task.WhenAll(sourceTask, targetTask);
         var sourceRefs = await sourceTask;
         var targetRefs = await targetTask;

@@ -104,6 +104,26 @@ public sealed class FargateDeployerTests : IDisposable
         Assert.Equal((DeployOutcome.Deployed, "sample-service:2"), (newCommit.Outcome, newCommit.TaskDefinition));
     }
 
+    [Theory]
+    [InlineData("0123456789abcdef0123456789abcdef01234567", "0123456789ab")]
+    [InlineData("0123456789abcdef0123456789abcdef01234567-dirty-fedcba987654", "0123456789ab-dirty-fedcba987654")]
+    [InlineData("0123456789abcdef0123456789abcdef01234567-dirty", "0123456789ab-dirty")]
+    public async Task The_version_is_the_short_commit_and_a_dirty_build_keeps_its_content_hash(string commit, string version)
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("taskdef-").FullName, "taskdef.json");
+        await File.WriteAllTextAsync(path, (await File.ReadAllTextAsync(world.TemplatePath)).Replace(
+            """{ "name": "SERVICE_NAME", "value": "${SERVICE_NAME}" }""",
+            """{ "name": "SERVICE_NAME", "value": "${SERVICE_NAME}" }, { "name": "APP_VERSION", "value": "${VERSION}" }""",
+            StringComparison.Ordinal));
+        world.TemplatePath = path;
+
+        await world.Deployer().DeployAsync(world.Options(commit: commit));
+
+        var register = Assert.Single(world.Fake.Calls, c => c.Operation == "RegisterTaskDefinition").Body;
+        var environment = register["containerDefinitions"]![0]!["environment"]!.AsArray();
+        Assert.Contains(environment, e => e!["name"]!.GetValue<string>() == "APP_VERSION" && e["value"]!.GetValue<string>() == version);
+    }
+
     [Fact]
     public async Task A_missing_image_fails_with_one_clear_error_and_registers_nothing()
     {

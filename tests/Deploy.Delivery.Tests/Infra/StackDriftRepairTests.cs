@@ -68,6 +68,9 @@ public sealed class StackDriftRepairTests
         var unchanged = await account.Deployer(editLog).DeployAsync(options);
 
         Assert.Equal(StackDeployOutcome.Unchanged, unchanged.Outcome);
+        // The local CloudFormation answers GetTemplate and the parameters as AWS does: no change set was needed to say so,
+        // and the stack's last detection (DRIFTED) makes this run detect again.
+        Assert.Contains(editLog.Lines, l => l.StartsWith("Stack platform is unchanged: it is UPDATE_COMPLETE", StringComparison.Ordinal));
         Assert.Contains("Drift: Repository (AWS::ECR::Repository, sample-service) was MODIFIED outside CloudFormation: /ImageTagMutability is MUTABLE (template: IMMUTABLE).", editLog.Lines);
         Assert.Equal("MUTABLE", (await account.AwsAsync("ecr", "describe-repositories", "--repository-names", "sample-service"))["repositories"]![0]!["imageTagMutability"]!.GetValue<string>());
     }
