@@ -294,8 +294,10 @@ public static partial class PlatformTemplate
             Statement("GetRegistryToken", ["ecr:GetAuthorizationToken"], "*"),
             Statement("PushToThisRepository",
                 [
+                    // PushEcr first checks the repository exists (DescribeRepositories), then pushes and waits for the scan.
                     "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImageScanFindings",
-                    "ecr:DescribeImages", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
+                    "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
+                    "ecr:UploadLayerPart",
                 ],
                 GetAtt(Repository, "Arn")),
             Statement("ReadThisStacksOutputs", ["cloudformation:DescribeStacks"], Ref("AWS::StackId"))),
