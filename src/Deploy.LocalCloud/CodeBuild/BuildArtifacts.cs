@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
+using Deploy.LocalCloud.Iam.Authorization;
 using Microsoft.Extensions.FileSystemGlobbing;
 
 namespace Deploy.LocalCloud.CodeBuild;
@@ -13,7 +14,7 @@ namespace Deploy.LocalCloud.CodeBuild;
 internal sealed class BuildArtifacts(ArtifactBucket bucket)
 {
     /// <summary>Uploads and returns the <c>artifacts.location</c> ARN, or null when the build has no artifacts.</summary>
-    public string? Upload(BuildRecord record, Buildspec spec, string sourceDirectory)
+    public string? Upload(BuildRecord record, Buildspec spec, string sourceDirectory, ServiceRoleSession role)
     {
         var settings = record.ArtifactSettings;
         var type = record.OutputArtifact is not null ? "CODEPIPELINE" : settings?["type"]?.GetValue<string>() ?? "NO_ARTIFACTS";
@@ -30,7 +31,7 @@ internal sealed class BuildArtifacts(ArtifactBucket bucket)
         var files = Collect(spec.Artifacts, sourceDirectory);
         if (record.OutputArtifact is { } output)
         {
-            bucket.Put(output, Zip(files), "application/zip");
+            bucket.Put(output, Zip(files), "application/zip", role);
             return $"arn:aws:s3:::{output.Bucket}/{output.Key}";
         }
 
@@ -60,13 +61,13 @@ internal sealed class BuildArtifacts(ArtifactBucket bucket)
         {
             if (settings["packaging"]?.GetValue<string>() == "ZIP")
             {
-                bucket.Put(new S3ObjectLocation(bucketName, key), Zip(files), "application/zip");
+                bucket.Put(new S3ObjectLocation(bucketName, key), Zip(files), "application/zip", role);
             }
             else
             {
                 foreach (var (entry, path) in files)
                 {
-                    bucket.Put(new S3ObjectLocation(bucketName, $"{key}/{entry}"), File.ReadAllBytes(path), "binary/octet-stream");
+                    bucket.Put(new S3ObjectLocation(bucketName, $"{key}/{entry}"), File.ReadAllBytes(path), "binary/octet-stream", role);
                 }
             }
         }

@@ -26,6 +26,7 @@ internal sealed partial class BuildRunner(
     LocalCloudAddress address,
     EcrAuthorizationTokens registryTokens,
     ContainerCredentialsEndpoint credentials,
+    BuildServiceRole serviceRole,
     ILogger<BuildRunner> logger)
 {
     private static readonly TimeSpan EventPoll = TimeSpan.FromMilliseconds(250);
@@ -51,6 +52,7 @@ internal sealed partial class BuildRunner(
                 BuildPhases.End(b, "SUCCEEDED", store.Now);
                 BuildPhases.Start(b, BuildPhases.Provisioning, store.Now);
             });
+            var role = serviceRole.Assume(record);
             log.Container("Waiting for agent ping");
             var requested = build["environment"]!["image"]!.GetValue<string>();
             var (image, note) = await ResolveImageAsync(requested, control.Token);
@@ -62,7 +64,7 @@ internal sealed partial class BuildRunner(
                 BuildPhases.Start(b, BuildPhases.DownloadSource, store.Now);
             });
             log.Container("Waiting for DOWNLOAD_SOURCE");
-            var (resolved, notes) = sources.Download(record, source);
+            var (resolved, notes) = sources.Download(record, source, role);
             foreach (var line in notes)
             {
                 log.Container(line);
@@ -126,7 +128,7 @@ internal sealed partial class BuildRunner(
             {
                 Mutate(buildId, b => BuildPhases.Start(b, BuildPhases.UploadArtifacts, store.Now));
                 log.Container("Expanding base directory path: " + (spec.Artifacts?.BaseDirectory ?? "."));
-                var location = artifacts.Upload(store.Read(state => state.Builds[buildId]), spec, source);
+                var location = artifacts.Upload(store.Read(state => state.Builds[buildId]), spec, source, role);
                 Mutate(buildId, b =>
                 {
                     if (location is not null)

@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Deploy.LocalCloud.CodeCommit;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.LocalCloud.Protocols;
 
 namespace Deploy.LocalCloud.CodeBuild;
@@ -14,7 +15,7 @@ namespace Deploy.LocalCloud.CodeBuild;
 internal sealed class BuildSource(ArtifactBucket bucket, GitRepositories repositories)
 {
     /// <summary>Fills <paramref name="directory"/>; returns the resolved source version (a commit for CODECOMMIT) and log lines.</summary>
-    public (string? ResolvedVersion, IReadOnlyList<string> Notes) Download(BuildRecord record, string directory)
+    public (string? ResolvedVersion, IReadOnlyList<string> Notes) Download(BuildRecord record, string directory, ServiceRoleSession role)
     {
         var build = record.Build;
         var source = build["source"]!.AsObject();
@@ -27,7 +28,7 @@ internal sealed class BuildSource(ArtifactBucket bucket, GitRepositories reposit
                 return (null, []);
             case "S3":
                 var (bucketName, key) = SplitS3(location ?? throw new BuildFailure("CLIENT_ERROR", "source location is missing for an S3 source"));
-                Unzip(new S3ObjectLocation(bucketName, key), directory);
+                Unzip(new S3ObjectLocation(bucketName, key), directory, role);
                 return (build["sourceVersion"]?.GetValue<string>(), [$"Downloading s3://{bucketName}/{key}"]);
             case "CODEPIPELINE":
                 if (record.InputArtifacts.Count == 0)
@@ -35,12 +36,12 @@ internal sealed class BuildSource(ArtifactBucket bucket, GitRepositories reposit
                     throw new BuildFailure("CLIENT_ERROR", "the pipeline gave no input artifact");
                 }
 
-                Unzip(record.InputArtifacts[0], directory);
+                Unzip(record.InputArtifacts[0], directory, role);
                 var notes = new List<string> { $"Downloading s3://{record.InputArtifacts[0].Bucket}/{record.InputArtifacts[0].Key}" };
                 notes.AddRange(record.InputArtifacts.Skip(1).Select(a => $"Warning: secondary input artifact s3://{a.Bucket}/{a.Key} is not downloaded by the local cloud"));
                 return (build["resolvedSourceVersion"]?.GetValue<string>(), notes);
             case "CODECOMMIT":
-                return Clone(location ?? throw new BuildFailure("CLIENT_ERROR", "source location is missing for a CODECOMMIT source"), build["sourceVersion"]?.GetValue<string>(), directory);
+                return Clone(record, location ?? throw new BuildFailure("CLIENT_ERROR", "source location is missing for a CODECOMMIT source"), build["sourceVersion"]?.GetValue<string>(), directory, role);
             default:
                 throw new BuildFailure("CLIENT_ERROR", $"source type {type} is not supported by the local cloud (NO_SOURCE, S3, CODECOMMIT, CODEPIPELINE)");
         }
@@ -53,12 +54,12 @@ internal sealed class BuildSource(ArtifactBucket bucket, GitRepositories reposit
         return slash > 0 ? (path[..slash], path[(slash + 1)..]) : throw new BuildFailure("CLIENT_ERROR", $"source location '{location}' is not <bucket>/<key>");
     }
 
-    private void Unzip(S3ObjectLocation location, string directory)
+    private void Unzip(S3ObjectLocation location, string directory, ServiceRoleSession role)
     {
         byte[] zip;
         try
         {
-            zip = bucket.Get(location);
+            zip = bucket.Get(location, role);
         }
         catch (AwsServiceException error)
         {
@@ -76,7 +77,7 @@ internal sealed class BuildSource(ArtifactBucket bucket, GitRepositories reposit
         }
     }
 
-    private (string? ResolvedVersion, IReadOnlyList<string> Notes) Clone(string location, string? version, string directory)
+    private (string? ResolvedVersion, IReadOnlyList<string> Notes) Clone(BuildRecord record, string location, string? version, string directory, ServiceRoleSession role)
     {
         const string marker = "/v1/repos/";
         var at = location.IndexOf(marker, StringComparison.Ordinal);
@@ -84,6 +85,17 @@ internal sealed class BuildSource(ArtifactBucket bucket, GitRepositories reposit
         if (name is null || !repositories.Exists(name))
         {
             throw new BuildFailure("CLIENT_ERROR", $"repository not found for primary source and source version {version ?? "(default)"}: {location}");
+        }
+
+        // CodeBuild clones with the service role's codecommit:GitPull (the repository ARN in the build's region and account).
+        var arn = record.Build["arn"]!.GetValue<string>().Split(':');
+        try
+        {
+            role.Require("codecommit:GitPull", $"arn:aws:codecommit:{arn[3]}:{arn[4]}:{name}");
+        }
+        catch (RoleSessionDeniedException denied)
+        {
+            throw new BuildFailure("CLIENT_ERROR", $"authorization failed for primary source and source version {version ?? "(default)"}: {denied.Message}");
         }
 
         var bare = repositories.PathOf(name);

@@ -14,6 +14,7 @@ internal static class CodeBuildRegistration
         services.AddSingleton<BuildSource>();
         services.AddSingleton<BuildArtifacts>();
         services.AddSingleton<IContainerCredentialGrants, BuildCredentialGrants>();
+        services.AddSingleton<BuildServiceRole>();
         services.AddSingleton<BuildRunner>();
         services.AddSingleton<BuildRuns>();
         services.AddSingleton<ICodeBuildRuns>(provider => provider.GetRequiredService<BuildRuns>());

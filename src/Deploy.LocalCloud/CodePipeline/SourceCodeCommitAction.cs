@@ -9,7 +9,7 @@ namespace Deploy.LocalCloud.CodePipeline;
 /// output artifact, and the output variables of AWS's CodeCommit source action reference. The commit is the branch head
 /// when the execution started (pinned then), so a later push does not change what an older execution deploys. The
 /// pipeline's role needs what AWS's action calls: GetBranch, GetCommit and UploadArchive/GetUploadArchiveStatus on the
-/// repository, s3:PutObject on the artifact.
+/// repository, s3:GetBucketLocation and s3:GetBucketVersioning on the artifact store, s3:PutObject on the artifact.
 /// </summary>
 internal sealed class SourceCodeCommitAction(CodeCommitStore store, GitRepositories repositories, PipelineArtifacts artifacts, LocalCloudOptions options) : IPipelineAction
 {
@@ -50,6 +50,9 @@ internal sealed class SourceCodeCommitAction(CodeCommitStore store, GitRepositor
         var zip = await Task.Run(() => Archive(repositories.PathOf(repository), commitId), cancellationToken);
         if (run.OutputArtifacts.Count > 0)
         {
+            // CodePipeline locates its artifact store and checks its versioning before writing to it (its documented role policy).
+            run.Authorize("s3:GetBucketLocation", $"arn:aws:s3:::{run.OutputArtifacts[0].Bucket}");
+            run.Authorize("s3:GetBucketVersioning", $"arn:aws:s3:::{run.OutputArtifacts[0].Bucket}");
             run.Authorize("s3:PutObject", run.OutputArtifacts[0].Arn);
             artifacts.Write(run.OutputArtifacts[0], zip);
         }

@@ -77,6 +77,7 @@ public sealed class BuildRestartTests
             ["environment"] = new JsonObject { ["type"] = "LINUX_CONTAINER", ["image"] = "aws/codebuild/standard:7.0", ["computeType"] = "BUILD_GENERAL1_SMALL" },
             ["serviceRole"] = CodeBuildFixture.Role,
         };
+        await CodeBuildFixture.CreateServiceRoleAsync(cloud.Cli);
         await cloud.Cli.JsonAsync("codebuild", "create-project", "--cli-input-json", project.ToJsonString());
         var id = (await cloud.Cli.JsonAsync("codebuild", "start-build", "--project-name", "sleeper"))["build"]!["id"]!.GetValue<string>();
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);

@@ -29,12 +29,29 @@ public sealed class CodeBuildFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Cloud = await TestCloud.StartAsync(configure: builder => builder.WithCodeBuildMinute(TimeSpan.FromSeconds(1)));
+
+        await CreateServiceRoleAsync(Cli);
         var watch = Stopwatch.StartNew();
         (_, ImageMade) = await Cloud.Instance.Services.GetRequiredService<BuildImage>().EnsureLocalAsync(CancellationToken.None);
         ImageTime = watch.Elapsed;
     }
 
     public async Task DisposeAsync() => await Cloud.DisposeAsync();
+
+    /// <summary>
+    /// The projects' service role (<see cref="Role"/>), as a project needs one: CodeBuild may assume it, and with it
+    /// CodeBuild writes the build's logs, reads sources and writes artifacts (S3, CodeCommit). Nothing else: a build's
+    /// own AWS calls that need more are refused, as on AWS.
+    /// </summary>
+    public static async Task CreateServiceRoleAsync(AwsCli cli)
+    {
+        ArgumentNullException.ThrowIfNull(cli);
+        await cli.JsonAsync("iam", "create-role", "--role-name", "codebuild-tests", "--assume-role-policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"codebuild.amazonaws.com"},"Action":"sts:AssumeRole"}]}""");
+        var policy = await cli.RunAsync("iam", "put-role-policy", "--role-name", "codebuild-tests", "--policy-name", "build", "--policy-document",
+            """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents","s3:GetObject","s3:PutObject","s3:GetBucketAcl","s3:GetBucketLocation","codecommit:GitPull"],"Resource":"*"}]}""");
+        Assert.True(policy.ExitCode == 0, policy.ToString());
+    }
 
     public string UniqueName(string prefix) => $"{prefix}-{Interlocked.Increment(ref counter)}";
 
