@@ -4,6 +4,7 @@ using Amazon.Runtime;
 using Deploy.Delivery.Infra;
 using Deploy.Delivery.Quality;
 using Deploy.Engine;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.Testing;
 using Deploy.Testing.GitLab;
 
@@ -18,6 +19,16 @@ namespace Deploy.Build.Tests.Release;
 public sealed partial class ReleaseEndToEndTests
 {
     private const string JobId = "4713";
+
+    /// <summary>Release role statements the successful job does not exercise, and why they stay.</summary>
+    private static readonly Dictionary<string, string> NeededBeyondTheReleaseJob = new(StringComparer.Ordinal)
+    {
+        // A failed Deploy stage is explained from the stopped tasks and the failed revision's containers (EcsDeployWatch,
+        // StoppedTasksReport); this job's deploy succeeds.
+        ["GitLabReleaseRole/WatchTheServicesTasks"] = "ecs:DescribeTasks of a failed rollout",
+        ["GitLabReleaseRole/ListTheServicesTasks"] = "ecs:ListTasks of a failed rollout",
+        ["GitLabReleaseRole/ReadTaskDefinitions"] = "ecs:DescribeTaskDefinition of a failed rollout",
+    };
 
     [Fact]
     public async Task The_release_job_run_by_gitlab_ci_local_releases_the_commit_as_the_release_role_and_leaves_no_token_or_secret()
@@ -78,6 +89,15 @@ public sealed partial class ReleaseEndToEndTests
             Assert.Contains(runner.JobLog("release"), written);
             var holding = written.Where(file => SecretScan.HoldsAny(file, secrets)).ToList();
             Assert.True(holding.Count == 0, "files holding the token or the session's secrets: " + string.Join(", ", holding));
+
+            // Least privilege of the Release role (only this job acts as it): each statement was needed by one of the
+            // job's calls, or is named with the reason it stays.
+            world.SnapshotIam(Path.Combine(scratch, "iam"));
+            var verdicts = StatementNecessity.AnalyzeStateDirectory(Path.Combine(scratch, "iam")).Where(v => v.Statement.RoleArn == releaseRole).ToList();
+            var table = StatementNecessity.Table(verdicts);
+            output.WriteLine(table);
+            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName, "release-role-necessity.md"), table);
+            AssertOnlyNamedStatementsUnneeded(verdicts, NeededBeyondTheReleaseJob, table);
         }
         finally
         {

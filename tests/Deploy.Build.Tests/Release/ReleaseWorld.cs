@@ -21,6 +21,9 @@ public sealed partial class ReleaseWorld : IAsyncLifetime
 
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(20);
 
+    /// <summary>The local cloud's roles and its decision trail.</summary>
+    private static readonly string[] IamFiles = ["iam.json", "iam-decisions.jsonl"];
+
     private readonly string directory = Directory.CreateTempSubdirectory("deploy-release-e2e-").FullName;
     private readonly List<string> commits = [];
 
@@ -44,16 +47,34 @@ public sealed partial class ReleaseWorld : IAsyncLifetime
     /// <summary>The load balancer's URL, as Release printed it.</summary>
     public Uri ServiceUrl { get; private set; } = null!;
 
+    /// <summary>
+    /// The local cloud's roles and its IAM decision trail as they were right after the first release (later tests add
+    /// to the trail in whatever order they run): what the least-privilege analysis reads.
+    /// </summary>
+    public string FirstReleaseIam => Path.Combine(directory, "first-release-iam");
+
     public async Task InitializeAsync()
     {
         await CloneWorkingTreeAsync();
         var clock = Stopwatch.StartNew();
         FirstRelease = await BuildAsync("Release");
         FirstReleaseDuration = clock.Elapsed;
+        SnapshotIam(FirstReleaseIam);
+
         if (ServiceUrlLine().Match(FirstRelease.Output) is { Success: true } url)
         {
             ServiceUrl = new Uri(url.Groups["url"].Value);
             FirstServedCommit = await ServedCommitAsync();
+        }
+    }
+
+    /// <summary>Copies the local cloud's roles and IAM decision trail, as they are now, into <paramref name="target"/>.</summary>
+    public void SnapshotIam(string target)
+    {
+        Directory.CreateDirectory(target);
+        foreach (var file in IamFiles.Where(f => File.Exists(Path.Combine(LocalCloudStateDirectory, f))))
+        {
+            File.Copy(Path.Combine(LocalCloudStateDirectory, file), Path.Combine(target, file), overwrite: true);
         }
     }
 

@@ -1,0 +1,54 @@
+using Deploy.LocalCloud.Iam.Authorization;
+
+namespace Deploy.Build.Tests.Release;
+
+/// <summary>
+/// Least privilege, by mutation: the first release ran under IAM enforcement (each actor as the role the platform
+/// template gives it), and its decision trail is replayed with each statement of each role removed in turn. A statement
+/// whose removal denies no recorded call is needed by no part of the release: it must be removed from the template or
+/// named below with the reason it stays.
+/// </summary>
+public sealed partial class ReleaseEndToEndTests
+{
+    /// <summary>Statements (role's logical id / Sid) the release does not exercise on the local cloud, and why they stay.</summary>
+    private static readonly Dictionary<string, string> NeededBeyondTheLocalRelease = new(StringComparer.Ordinal)
+    {
+        // AWS's documented policy for CodePipeline's ECS deploy action; the local action does not list or describe tasks.
+        ["PipelineRole/WatchTheServicesTasks"] = "ECS deploy action (AWS docs)",
+        ["PipelineRole/ListTheServicesTasks"] = "ECS deploy action (AWS docs)",
+    };
+
+    [Fact]
+    public void The_first_release_needs_every_statement_of_the_roles_it_ran_as_except_those_named_with_a_reason()
+    {
+        var verdicts = StatementNecessity.AnalyzeStateDirectory(world.FirstReleaseIam);
+        var table = StatementNecessity.Table(verdicts);
+        output.WriteLine(table);
+        var report = Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName;
+        File.WriteAllText(Path.Combine(report, "statement-necessity.md"), table);
+
+        // The roles the release acted as: every actor of the delivery path left decisions in the trail.
+        var actingRoles = verdicts.Where(v => v.IsNeeded).Select(v => LogicalId(v.Statement.RoleArn)).ToHashSet(StringComparer.Ordinal);
+        Assert.Superset(new HashSet<string>(["BuildRole", "PipelineRole", "PipelineTriggerRole"], StringComparer.Ordinal), actingRoles);
+        AssertOnlyNamedStatementsUnneeded(verdicts.Where(v => actingRoles.Contains(LogicalId(v.Statement.RoleArn))), NeededBeyondTheLocalRelease, table);
+    }
+
+    /// <summary>The statements no recorded call needed are exactly those named (with a reason) in <paramref name="named"/>.</summary>
+    private static void AssertOnlyNamedStatementsUnneeded(IEnumerable<StatementVerdict> verdicts, Dictionary<string, string> named, string table)
+    {
+        var unneeded = verdicts.Where(v => !v.IsNeeded)
+            .Select(v => $"{LogicalId(v.Statement.RoleArn)}/{v.Statement.Sid ?? "#" + v.Statement.Index}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(unneeded.SequenceEqual(named.Keys.Order(StringComparer.Ordinal)),
+            $"statements no recorded call needs: {string.Join(", ", unneeded)}; named as needed elsewhere: {string.Join(", ", named.Keys)}\n{table}");
+    }
+
+    /// <summary>The template's logical id in a role name CloudFormation made (<c>stack-LogicalId-SUFFIX</c>).</summary>
+    private static string LogicalId(string roleArn)
+    {
+        var name = roleArn[(roleArn.LastIndexOf('/') + 1)..];
+        var parts = name.Split('-');
+        return parts.Length >= 3 ? parts[^2] : name;
+    }
+}
