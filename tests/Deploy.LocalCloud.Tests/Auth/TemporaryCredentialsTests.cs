@@ -132,7 +132,9 @@ public sealed class TemporaryCredentialsTests
     [Fact]
     public async Task Git_clones_with_a_sessions_password_from_the_aws_credential_helper_and_not_with_another_token()
     {
-        await using var cloud = await TestCloud.StartAsync();
+        // Authentication of the session's git password only (its role has no policies); what a session may pull and push
+        // under enforcement is DataPlaneEnforcementTests'.
+        await using var cloud = await TestCloud.StartAsync(configure: builder => builder.WithIamEnforcement(false));
         var created = await cloud.Cli.JsonAsync("codecommit", "create-repository", "--repository-name", "svc");
         var url = created["repositoryMetadata"]!["cloneUrlHttp"]!.GetValue<string>();
         var session = Issue(cloud, "git");
