@@ -33,17 +33,18 @@ internal sealed partial class EcsScheduler
             return $"ResourceInitializationError: unable to pull secrets or registry auth: {denied.Message}";
         }
 
+        // The registry token first, once for the task (as the agent fetches it before any pull).
+        if (pullsFromEcr && RegistryAuthDenial(session) is { } authDenial)
+        {
+            return authDenial;
+        }
+
         foreach (var container in task.Containers)
         {
             try
             {
                 if (container.Image.StartsWith(address.RegistryHost + "/", StringComparison.Ordinal))
                 {
-                    if (RegistryAuthDenial(session) is { } authDenial)
-                    {
-                        return authDenial;
-                    }
-
                     var repository = RepositoryArn(container.Image);
                     session.Require("ecr:BatchGetImage", repository);
                     session.Require("ecr:GetDownloadUrlForLayer", repository);
