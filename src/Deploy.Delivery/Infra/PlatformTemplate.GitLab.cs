@@ -37,7 +37,7 @@ public static partial class PlatformTemplate
         // Fresh nodes per role: a JSON node has one parent.
         JsonObject[] Mirror() =>
         [
-            Statement("PushAndReadTheRepository", ["codecommit:GetBranch", "codecommit:GitPull", "codecommit:GitPush"], GetAtt(SourceRepository, "Arn")),
+            Statement("PushAndReadTheRepository", ["codecommit:GitPull", "codecommit:GitPush"], GetAtt(SourceRepository, "Arn")),
             Statement("ReadThisStacksOutputs", ["cloudformation:DescribeStacks"], Ref("AWS::StackId")),
         ];
         resources[GitLabMirrorRole] = GitLabRole(gitLab, gitLab.MirrorBranches,
@@ -48,6 +48,8 @@ public static partial class PlatformTemplate
             "mirror-and-follow-the-pipeline",
             [
                 .. Mirror(),
+                // Release reads the branch head the pipeline will build (the mirror job itself never asks).
+                Statement("ReadTheBranchHead", ["codecommit:GetBranch"], GetAtt(SourceRepository, "Arn")),
                 Statement("FollowThePipeline",
                     ["codepipeline:GetPipeline", "codepipeline:GetPipelineExecution", "codepipeline:GetPipelineState", "codepipeline:ListActionExecutions", "codepipeline:ListPipelineExecutions"],
                     Sub(PipelineArn)),

@@ -343,11 +343,12 @@ public static partial class PlatformTemplate
             Statement("RollTheService", ["ecs:DescribeServices", "ecs:UpdateService"], Sub(EcsArnPrefix + "service/${Cluster}/${ServiceName}")),
             Statement("WatchTheServicesTasks", ["ecs:DescribeTasks"], Sub(EcsArnPrefix + "task/${Cluster}/*")),
             Statement("ListTheServicesTasks", ["ecs:ListTasks"], Sub(EcsArnPrefix + "container-instance/${Cluster}/*")),
-            // The family is the service name (DeployFargate registers it so); the family itself and all its revisions.
-            // The Service Authorization Reference lists task-definition* as RegisterTaskDefinition's resource type (older
-            // copies listed none, i.e. "*"); ecs:TagResource is needed alongside it since ECS's 2024 tagging change.
+            // The family is the service name (DeployFargate registers it so): all its revisions. The Service Authorization
+            // Reference lists task-definition* as RegisterTaskDefinition's resource type, whose ARN always carries the
+            // revision (task-definition/family:revision), so a bare family ARN would match no request. ecs:TagResource is
+            // needed alongside it since ECS's 2024 tagging change.
             Statement("RegisterTheServicesTaskDefinition", ["ecs:RegisterTaskDefinition", "ecs:TagResource"],
-                Items(Sub(EcsArnPrefix + "task-definition/${ServiceName}"), Sub(EcsArnPrefix + "task-definition/${ServiceName}:*"))),
+                Sub(EcsArnPrefix + "task-definition/${ServiceName}:*")),
             Statement("ReadTaskDefinitions", ["ecs:DescribeTaskDefinition"], "*"),
             Statement("PassTheTaskRolesToEcs", ["iam:PassRole"], Items(GetAtt(TaskExecutionRole, "Arn"), GetAtt(TaskRole, "Arn")),
                 new JsonObject { ["StringEquals"] = new JsonObject { ["iam:PassedToService"] = "ecs-tasks.amazonaws.com" } })),

@@ -155,8 +155,7 @@ public sealed class PolicyAuditTests
         Assert.Contains("codebuild:BatchGetBuilds,codebuild:StartBuild -> {\"Fn::GetAtt\":[\"BuildProject\",\"Arn\"]}", summaries);
         Assert.Contains("ecs:DescribeServices,ecs:UpdateService -> {\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${Cluster}/${ServiceName}\"}", summaries);
         Assert.Contains(
-            "ecs:RegisterTaskDefinition,ecs:TagResource -> [{\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${ServiceName}\"},"
-            + "{\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${ServiceName}:*\"}]",
+            "ecs:RegisterTaskDefinition,ecs:TagResource -> {\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:task-definition/${ServiceName}:*\"}",
             summaries);
     }
 
@@ -297,7 +296,7 @@ public sealed class PolicyAuditTests
 
         Assert.Equal(
             [
-                "codecommit:GetBranch,codecommit:GitPull,codecommit:GitPush -> {\"Fn::GetAtt\":[\"SourceRepository\",\"Arn\"]}",
+                "codecommit:GitPull,codecommit:GitPush -> {\"Fn::GetAtt\":[\"SourceRepository\",\"Arn\"]}",
                 "cloudformation:DescribeStacks -> {\"Ref\":\"AWS::StackId\"}",
             ],
             RoleStatements(Templates.Parsed(variant), "GitLabMirrorRole").Select(Summary));
@@ -332,6 +331,7 @@ public sealed class PolicyAuditTests
 
         Assert.Contains("codepipeline:GetPipeline,codepipeline:GetPipelineExecution,codepipeline:GetPipelineState,codepipeline:ListActionExecutions,codepipeline:ListPipelineExecutions -> "
             + "{\"Fn::Sub\":\"arn:${AWS::Partition}:codepipeline:${AWS::Region}:${AWS::AccountId}:${Pipeline}\"}", summaries);
+        Assert.Contains("codecommit:GetBranch -> {\"Fn::GetAtt\":[\"SourceRepository\",\"Arn\"]}", summaries);
         Assert.Contains("codebuild:BatchGetBuilds -> {\"Fn::GetAtt\":[\"BuildProject\",\"Arn\"]}", summaries);
         Assert.Contains("logs:GetLogEvents -> [{\"Fn::GetAtt\":[\"BuildLogGroup\",\"Arn\"]},{\"Fn::GetAtt\":[\"ServiceLogGroup\",\"Arn\"]}]", summaries);
         Assert.Contains("ecs:DescribeServices -> {\"Fn::Sub\":\"arn:${AWS::Partition}:ecs:${AWS::Region}:${AWS::AccountId}:service/${Cluster}/${ServiceName}\"}", summaries);
