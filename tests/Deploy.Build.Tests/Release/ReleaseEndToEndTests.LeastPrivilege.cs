@@ -33,6 +33,32 @@ public sealed partial class ReleaseEndToEndTests
         AssertOnlyNamedStatementsUnneeded(verdicts.Where(v => actingRoles.Contains(LogicalId(v.Statement.RoleArn))), NeededBeyondTheLocalRelease, table);
     }
 
+    /// <summary>
+    /// Actions and resources of the release's needed statements (role's logical id / Sid / value) that the release does
+    /// not exercise on the local cloud, and why they stay.
+    /// </summary>
+    private static readonly Dictionary<string, string> ElementsNeededBeyondTheLocalRelease = new(StringComparer.Ordinal)
+    {
+    };
+
+    [Fact]
+    public void The_first_release_needs_every_action_and_resource_of_its_needed_statements_except_those_named_with_a_reason()
+    {
+        var verdicts = StatementNecessity.AnalyzeStateDirectoryElements(world.FirstReleaseIam);
+        var needed = StatementNecessity.AnalyzeStateDirectory(world.FirstReleaseIam).Where(v => v.IsNeeded).Select(v => v.Statement).ToHashSet();
+        verdicts = [.. verdicts.Where(v => needed.Contains(v.Statement))];
+        var table = StatementNecessity.ElementTable(verdicts);
+        output.WriteLine(table);
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName, "element-necessity.md"), table);
+
+        var unneeded = verdicts.Where(v => !v.IsNeeded)
+            .Select(v => $"{LogicalId(v.Statement.RoleArn)}/{v.Statement.Sid ?? "#" + v.Statement.Index}/{v.Value}")
+            .Order(StringComparer.Ordinal)
+            .ToList();
+        Assert.True(unneeded.SequenceEqual(ElementsNeededBeyondTheLocalRelease.Keys.Order(StringComparer.Ordinal)),
+            $"actions and resources no recorded call needs: {string.Join(", ", unneeded)}\n{table}");
+    }
+
     /// <summary>The statements no recorded call needed are exactly those named (with a reason) in <paramref name="named"/>.</summary>
     private static void AssertOnlyNamedStatementsUnneeded(IEnumerable<StatementVerdict> verdicts, Dictionary<string, string> named, string table)
     {

@@ -10,6 +10,7 @@ using Deploy.Aws;
 using Deploy.Aws.CloudFormation;
 using Deploy.Delivery.Infra;
 using Deploy.LocalCloud.Hosting;
+using Deploy.LocalCloud.Iam.Authorization;
 using Deploy.Testing;
 using Deploy.Testing.GitLab;
 
@@ -86,6 +87,15 @@ public sealed class GitLabMirrorJobTests(LintToolsFixture tools) : IAsyncLifetim
         Assert.Contains(jobLog, scanned);
         var holding = scanned.Where(file => SecretScan.HoldsAny(file, secrets)).ToList();
         Assert.True(holding.Count == 0, "files holding the token or the session's secrets: " + string.Join(", ", holding));
+        // Least privilege of the Mirror role (only this job acts as it): removing any one of its statements, or any one
+        // action or resource of them, denies one of the job's calls.
+        var state = Path.Combine(root, "state");
+        var statements = StatementNecessity.AnalyzeStateDirectory(state).Where(v => v.Statement.RoleArn == mirrorRole).ToList();
+        var elements = StatementNecessity.AnalyzeStateDirectoryElements(state).Where(v => v.Statement.RoleArn == mirrorRole).ToList();
+        var tables = StatementNecessity.Table(statements) + "\n" + StatementNecessity.ElementTable(elements);
+        await File.WriteAllTextAsync(Path.Combine(Directory.CreateDirectory(Path.Combine(RepositoryRoot.Path, "artifacts", "iam")).FullName, "mirror-role-necessity.md"), tables);
+        Assert.True(statements.Count >= 2 && statements.All(v => v.IsNeeded), tables);
+        Assert.True(elements.Count >= 2 && elements.All(v => v.IsNeeded), tables);
         Console.WriteLine($"mirror job: platform provisioned in {provisioned.TotalSeconds:0.0} s, job listed and run in {ran.TotalSeconds:0.0} s");
     }
 

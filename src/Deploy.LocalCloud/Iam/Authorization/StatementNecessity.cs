@@ -27,6 +27,15 @@ public sealed record StatementVerdict(PolicyStatementRef Statement, RecordedCall
 }
 
 /// <summary>
+/// What narrowing a statement by one element does: <see cref="Value"/> is one entry of its <c>Action</c> or <c>Resource</c>
+/// list (<see cref="Element"/>), removed while the rest of the statement stays.
+/// </summary>
+public sealed record ElementVerdict(PolicyStatementRef Statement, string Element, string Value, RecordedCall? FirstFailingCall, int FailingCalls)
+{
+    public bool IsNeeded => FirstFailingCall is not null;
+}
+
+/// <summary>
 /// The mutation analysis of least privilege: given roles' inline policies and a trail of allowed requests
 /// (<see cref="AuthorizationTrail"/>), remove each statement of each role in turn and re-evaluate that role's recorded
 /// requests with the same evaluator the local cloud enforces with. A statement whose removal denies a request is
@@ -39,24 +48,58 @@ public static class StatementNecessity
     public static IReadOnlyList<StatementVerdict> Analyze(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
     {
         ArgumentNullException.ThrowIfNull(roles);
-        var trail = AuthorizationTrail.Read(trailPath);
         var verdicts = new List<StatementVerdict>();
-        foreach (var (roleArn, policies) in roles.OrderBy(r => r.Key, StringComparer.Ordinal))
+        foreach (var (role, calls, policies) in RolesWithCalls(roles, trailPath))
         {
-            var calls = Distinct(trail.Where(e => e.IsAllowed && e.Role == roleArn));
-            var baseline = Policies(policies, skip: null);
-            calls = [.. calls.Where(c => IdentityPolicyEvaluator.Evaluate(baseline, c.Request).IsAllowed)];
             foreach (var (policyName, document) in policies.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 var statements = IdentityPolicyEvaluator.Statements(document);
                 for (var index = 0; index < statements.Count; index++)
                 {
-                    var mutated = Policies(policies, (policyName, index));
-                    var failing = calls.Where(c => !IdentityPolicyEvaluator.Evaluate(mutated, c.Request).IsAllowed).ToList();
-                    verdicts.Add(new StatementVerdict(
-                        new PolicyStatementRef(roleArn, policyName, index, statements[index]["Sid"]?.ToString()),
-                        failing.Count == 0 ? null : failing[0].Call,
-                        failing.Count));
+                    var failing = Failing(calls, policies, policyName, index, _ => null);
+                    verdicts.Add(new StatementVerdict(Ref(role, policyName, index, statements[index]), failing.FirstOrDefault(), failing.Count));
+                }
+            }
+        }
+
+        return verdicts;
+    }
+
+    /// <summary>
+    /// The finer mutation: each entry of each statement's <c>Action</c> and <c>Resource</c> list (when it lists more than
+    /// one) removed in turn, the rest of the statement kept. An action no recorded call needs could go from the statement;
+    /// a resource likewise narrows it.
+    /// </summary>
+    public static IReadOnlyList<ElementVerdict> AnalyzeElements(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
+    {
+        ArgumentNullException.ThrowIfNull(roles);
+        var verdicts = new List<ElementVerdict>();
+        foreach (var (role, calls, policies) in RolesWithCalls(roles, trailPath))
+        {
+            foreach (var (policyName, document) in policies.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var statements = IdentityPolicyEvaluator.Statements(document);
+                for (var index = 0; index < statements.Count; index++)
+                {
+                    foreach (var element in (string[])["Action", "Resource"])
+                    {
+                        if (statements[index][element] is not JsonArray { Count: > 1 } values)
+                        {
+                            continue;
+                        }
+
+                        for (var entry = 0; entry < values.Count; entry++)
+                        {
+                            var left = entry;
+                            var failing = Failing(calls, policies, policyName, index, statement =>
+                            {
+                                var narrowed = (JsonObject)statement.DeepClone();
+                                ((JsonArray)narrowed[element]!).RemoveAt(left);
+                                return narrowed;
+                            });
+                            verdicts.Add(new ElementVerdict(Ref(role, policyName, index, statements[index]), element, values[entry]!.ToString(), failing.FirstOrDefault(), failing.Count));
+                        }
+                    }
                 }
             }
         }
@@ -65,13 +108,12 @@ public static class StatementNecessity
     }
 
     /// <summary>The roles and trail a local cloud kept in <paramref name="stateDirectory"/> (<c>iam.json</c>, <c>iam-decisions.jsonl</c>).</summary>
-    public static IReadOnlyList<StatementVerdict> AnalyzeStateDirectory(string stateDirectory)
-    {
-        var iam = new IamStore(new LocalCloudOptions { StateDirectory = stateDirectory }, TimeProvider.System);
-        var roles = iam.Read(state => state.Roles.Values.ToDictionary(
-            r => r.Arn, r => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(r.InlinePolicies, StringComparer.Ordinal), StringComparer.Ordinal));
-        return Analyze(roles, Path.Combine(stateDirectory, AuthorizationTrail.FileName));
-    }
+    public static IReadOnlyList<StatementVerdict> AnalyzeStateDirectory(string stateDirectory) =>
+        Analyze(RolesIn(stateDirectory), Path.Combine(stateDirectory, AuthorizationTrail.FileName));
+
+    /// <summary><see cref="AnalyzeElements"/> over the roles and trail a local cloud kept in <paramref name="stateDirectory"/>.</summary>
+    public static IReadOnlyList<ElementVerdict> AnalyzeStateDirectoryElements(string stateDirectory) =>
+        AnalyzeElements(RolesIn(stateDirectory), Path.Combine(stateDirectory, AuthorizationTrail.FileName));
 
     /// <summary>The verdicts as a Markdown table (statement → the first call that fails without it), for a run's note.</summary>
     public static string Table(IEnumerable<StatementVerdict> verdicts)
@@ -82,6 +124,48 @@ public static class StatementNecessity
         lines.AddRange(list.Select(v => $"| {v.Statement} | {(v.FirstFailingCall is { } call ? $"`{call}`" : "none: no recorded call needs it")} | {v.FailingCalls} |"));
         lines.Add($"{list.Count(v => v.IsNeeded)} of {list.Count} statements needed; {list.Count(v => !v.IsNeeded)} needed by no recorded call.");
         return string.Join('\n', lines) + "\n";
+    }
+
+    /// <summary>The element verdicts as a Markdown table (statement, the action or resource left out, the first call that then fails).</summary>
+    public static string ElementTable(IEnumerable<ElementVerdict> verdicts)
+    {
+        ArgumentNullException.ThrowIfNull(verdicts);
+        var list = verdicts.ToList();
+        var lines = new List<string> { "| statement | left out | first call that fails without it | calls failing |", "|---|---|---|---|" };
+        lines.AddRange(list.Select(v => $"| {v.Statement} | {v.Element} `{v.Value}` | {(v.FirstFailingCall is { } call ? $"`{call}`" : "none: no recorded call needs it")} | {v.FailingCalls} |"));
+        lines.Add($"{list.Count(v => v.IsNeeded)} of {list.Count} actions and resources of multi-valued statements needed; {list.Count(v => !v.IsNeeded)} needed by no recorded call.");
+        return string.Join('\n', lines) + "\n";
+    }
+
+    /// <summary>Each role with its distinct allowed calls that its unmutated policies still allow, in role order.</summary>
+    private static IEnumerable<(string Role, List<(RecordedCall Call, AccessRequest Request)> Calls, IReadOnlyDictionary<string, string> Policies)> RolesWithCalls(
+        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
+    {
+        var trail = AuthorizationTrail.Read(trailPath);
+        foreach (var (roleArn, policies) in roles.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            var baseline = Policies(policies, null);
+            var calls = Distinct(trail.Where(e => e.IsAllowed && e.Role == roleArn)).Where(c => IdentityPolicyEvaluator.Evaluate(baseline, c.Request).IsAllowed).ToList();
+            yield return (roleArn, calls, policies);
+        }
+    }
+
+    /// <summary>The calls denied once statement <paramref name="index"/> of <paramref name="policyName"/> is replaced by <paramref name="mutate"/>'s (null: removed).</summary>
+    private static List<RecordedCall> Failing(List<(RecordedCall Call, AccessRequest Request)> calls, IReadOnlyDictionary<string, string> policies,
+        string policyName, int index, Func<JsonObject, JsonObject?> mutate)
+    {
+        var mutated = Policies(policies, (policyName, index, mutate));
+        return [.. calls.Where(c => !IdentityPolicyEvaluator.Evaluate(mutated, c.Request).IsAllowed).Select(c => c.Call)];
+    }
+
+    private static PolicyStatementRef Ref(string role, string policyName, int index, JsonObject statement) =>
+        new(role, policyName, index, statement["Sid"]?.ToString());
+
+    private static Dictionary<string, IReadOnlyDictionary<string, string>> RolesIn(string stateDirectory)
+    {
+        var iam = new IamStore(new LocalCloudOptions { StateDirectory = stateDirectory }, TimeProvider.System);
+        return iam.Read(state => state.Roles.Values.ToDictionary(
+            r => r.Arn, r => (IReadOnlyDictionary<string, string>)new Dictionary<string, string>(r.InlinePolicies, StringComparer.Ordinal), StringComparer.Ordinal));
     }
 
     /// <summary>Each distinct request once, in the order first recorded.</summary>
@@ -102,17 +186,19 @@ public static class StatementNecessity
         return calls;
     }
 
-    /// <summary>The role's policies, with one statement left out when <paramref name="skip"/> names it.</summary>
-    private static List<IdentityPolicy> Policies(IReadOnlyDictionary<string, string> policies, (string Policy, int Index)? skip) =>
+    /// <summary>The role's policies, with one statement replaced (or left out, when the mutation gives null) when <paramref name="mutation"/> names it.</summary>
+    private static List<IdentityPolicy> Policies(IReadOnlyDictionary<string, string> policies, (string Policy, int Index, Func<JsonObject, JsonObject?> Mutate)? mutation) =>
     [
         .. policies.Select(p =>
         {
-            if (skip is not { } left || left.Policy != p.Key)
+            if (mutation is not { } change || change.Policy != p.Key)
             {
                 return new IdentityPolicy(p.Key, p.Value);
             }
 
-            var kept = IdentityPolicyEvaluator.Statements(p.Value).Where((_, i) => i != left.Index).Select(s => (JsonNode)s.DeepClone());
+            var kept = IdentityPolicyEvaluator.Statements(p.Value)
+                .Select((s, i) => i == change.Index ? change.Mutate(s) : (JsonObject)s.DeepClone())
+                .OfType<JsonNode>();
             return new IdentityPolicy(p.Key, new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray([.. kept]) }.ToJsonString());
         }),
     ];

@@ -87,6 +87,48 @@ public sealed class StatementNecessityTests : IDisposable
             StatementNecessity.Table([verdict]));
     }
 
+    [Fact]
+    public void Narrowing_a_statement_names_each_action_and_resource_by_the_call_that_fails_without_it()
+    {
+        var trail = Path.Combine(state.Path, AuthorizationTrail.FileName);
+        var recorder = new AuthorizationTrail(new LocalCloudOptions { StateDirectory = state.Path }, TimeProvider.System);
+        var principal = $"arn:aws:sts::{Account}:assumed-role/PipelineRole/run";
+        recorder.Record(PipelineRole, new AccessRequest(principal, "ecs:UpdateService", Service), new AccessDecision(PolicyDecision.Allow));
+        recorder.Record(PipelineRole, new AccessRequest(principal, "logs:GetLogEvents", "arn:aws:logs:us-east-1:000000000000:log-group:build:log-stream:1"), new AccessDecision(PolicyDecision.Allow));
+        var roll = new JsonObject
+        {
+            ["Sid"] = "RollTheService",
+            ["Effect"] = "Allow",
+            ["Action"] = new JsonArray("ecs:DescribeServices", "ecs:UpdateService"),
+            ["Resource"] = Service,
+        };
+        var logs = new JsonObject
+        {
+            ["Sid"] = "ReadLogs",
+            ["Effect"] = "Allow",
+            ["Action"] = "logs:GetLogEvents",
+            ["Resource"] = new JsonArray("arn:aws:logs:us-east-1:000000000000:log-group:build:*", "arn:aws:logs:us-east-1:000000000000:log-group:service:*"),
+        };
+        var roles = new Dictionary<string, IReadOnlyDictionary<string, string>>
+        {
+            [PipelineRole] = new Dictionary<string, string> { ["p"] = Policy(roll, logs), ["single"] = Policy(Allow("One", "s3:GetObject", "*")) },
+        };
+
+        var verdicts = StatementNecessity.AnalyzeElements(roles, trail).Select(v => (v.Statement.ToString(), v.Element, v.Value, v.FirstFailingCall?.ToString())).ToList();
+
+        // Statements of one action and one resource have nothing to narrow: the statement-level analysis covers them.
+        Assert.Equal(
+        [
+            ("PipelineRole/p/RollTheService", "Action", "ecs:DescribeServices", null),
+            ("PipelineRole/p/RollTheService", "Action", "ecs:UpdateService", $"ecs:UpdateService on {Service}"),
+            ("PipelineRole/p/ReadLogs", "Resource", "arn:aws:logs:us-east-1:000000000000:log-group:build:*",
+                "logs:GetLogEvents on arn:aws:logs:us-east-1:000000000000:log-group:build:log-stream:1"),
+            ("PipelineRole/p/ReadLogs", "Resource", "arn:aws:logs:us-east-1:000000000000:log-group:service:*", null),
+        ], verdicts);
+        Assert.EndsWith("2 of 4 actions and resources of multi-valued statements needed; 2 needed by no recorded call.\n",
+            StatementNecessity.ElementTable(StatementNecessity.AnalyzeElements(roles, trail)), StringComparison.Ordinal);
+    }
+
     public void Dispose() => state.Dispose();
 
     private static string Policy(params JsonObject[] statements) =>
