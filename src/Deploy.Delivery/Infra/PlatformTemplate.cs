@@ -295,9 +295,9 @@ public static partial class PlatformTemplate
             Statement("PushToThisRepository",
                 [
                     // PushEcr first checks the repository exists (DescribeRepositories), then pushes and waits for the scan.
-                    "ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:DescribeImageScanFindings",
-                    "ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage",
-                    "ecr:UploadLayerPart",
+                    // No pull: the build's base images do not come from this repository.
+                    "ecr:BatchCheckLayerAvailability", "ecr:CompleteLayerUpload", "ecr:DescribeImageScanFindings", "ecr:DescribeImages",
+                    "ecr:DescribeRepositories", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart",
                 ],
                 GetAtt(Repository, "Arn")),
             Statement("ReadThisStacksOutputs", ["cloudformation:DescribeStacks"], Ref("AWS::StackId"))),
