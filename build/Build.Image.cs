@@ -52,6 +52,9 @@ internal sealed partial class Build
             {
                 var pruned = await new LocalImagePruner(docker).PruneAsync(ImageName, LocalImagePruner.CheckoutId(RootDirectory), KeepLocalImages, image.Id, ct);
                 Log.Information(pruned.Describe(ImageName, KeepLocalImages));
+                var stages = await new LocalImagePruner(docker).PruneStagesAsync(KeepLocalImages, ct);
+                if (stages.Count > 0)
+                    Log.Information($"Pruned {stages.Count} old build stage image(s), keeping the newest {KeepLocalImages} as the build cache: {string.Join(", ", stages)}");
             }
 
             Note($"{(image.Unchanged ? "unchanged " : "")}{shortId} {string.Join(" ", image.Tags.Select(t => t[(t.LastIndexOf(':') + 1)..]))}");

@@ -13,10 +13,12 @@ internal sealed class BuildContext
     private const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100;
     private const UnixFileMode DefaultDirectoryMode = (UnixFileMode)0b111_101_101;
 
-    private BuildContext(string directory, IReadOnlyList<string> paths)
+    private BuildContext(string directory, IReadOnlyList<string> paths, string dockerfile, bool dockerfileIgnored)
     {
         Directory = directory;
         Paths = paths;
+        Dockerfile = dockerfile;
+        DockerfileIgnored = dockerfileIgnored;
     }
 
     public string Directory { get; }
@@ -24,20 +26,41 @@ internal sealed class BuildContext
     /// <summary>The entries sent, relative with <c>/</c>, in walk order (directories before their contents).</summary>
     public IReadOnlyList<string> Paths { get; }
 
+    /// <summary>The Dockerfile's path in the context, relative with <c>/</c>.</summary>
+    public string Dockerfile { get; }
+
+    /// <summary>True when <c>.dockerignore</c> names the Dockerfile: it is sent, but COPY does not see it.</summary>
+    public bool DockerfileIgnored { get; }
+
     /// <summary>
     /// Selects what the CLI would send for <paramref name="dockerfile"/> (relative to the context): the Dockerfile
     /// and <c>.dockerignore</c> always go, the engine itself drops them from COPY when they are ignored.
     /// </summary>
     public static BuildContext Select(string directory, string dockerfile = "Dockerfile")
     {
-        var ignore = DockerIgnore.Load(directory).Keeping(DockerIgnore.FileName).Keeping(DockerIgnore.CleanPath(dockerfile.Replace('\\', '/')));
+        var path = DockerIgnore.CleanPath(dockerfile.Replace('\\', '/'));
+        var rules = DockerIgnore.Load(directory);
+        var ignore = rules.Keeping(DockerIgnore.FileName).Keeping(path);
         var paths = new List<string>();
         Walk(new DirectoryInfo(directory), "", null, ignore, paths);
-        return new BuildContext(directory, paths);
+        return new BuildContext(directory, paths, path, rules.IsIgnored(path));
     }
 
-    /// <summary>Writes the tar to <paramref name="output"/> and returns its SHA-256 as lower-case hex.</summary>
-    public async Task<string> WriteAsync(Stream output, CancellationToken cancellationToken)
+    /// <summary>
+    /// Names, sizes and modification times of the entries: equal before and after reading them means nothing changed
+    /// meanwhile.
+    /// </summary>
+    public string Snapshot() => string.Join('\n', Paths.Select(path =>
+    {
+        var info = new FileInfo(Path.Combine(Directory, path));
+        return info.Exists ? $"{path} {info.Length} {info.LastWriteTimeUtc.Ticks}" : $"{path} -";
+    }));
+
+    /// <summary>
+    /// Writes the tar to <paramref name="output"/> and returns its SHA-256 as lower-case hex; with
+    /// <paramref name="dockerfile"/>, that text is sent as the Dockerfile instead of the file's content.
+    /// </summary>
+    public async Task<string> WriteAsync(Stream output, CancellationToken cancellationToken, string? dockerfile = null)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         await using (var hashing = new HashingStream(output, hash))
@@ -46,6 +69,12 @@ internal sealed class BuildContext
             foreach (var path in Paths)
             {
                 var entry = Entry(path);
+                if (dockerfile is not null && path == Dockerfile && entry.DataStream is { } original)
+                {
+                    await original.DisposeAsync();
+                    entry.DataStream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(dockerfile));
+                }
+
                 await using (entry.DataStream)
                     await tar.WriteEntryAsync(entry, cancellationToken);
             }

@@ -35,6 +35,7 @@ public sealed class ImageBuilder(IDockerClient docker, IBuildLog log, TimeProvid
             buildArgs[BaseImageArgument] = baseImage;
 
         var context = BuildContext.Select(options.ContextDirectory, options.Dockerfile);
+        var before = context.Snapshot();
         var size = new CountingStream();
         var tarHash = await context.WriteAsync(size, cancellationToken);
         var baseId = options.BaseImage is null ? null : (await InspectAsync(options.BaseImage, cancellationToken))?.ID;
@@ -44,23 +45,30 @@ public sealed class ImageBuilder(IDockerClient docker, IBuildLog log, TimeProvid
         if (options.Tags.Count > 0 && await FindUnchangedAsync(options.Tags, ContextDigestLabel, digest, cancellationToken) is { } unchanged)
             return unchanged;
 
-        // Only written out when it is sent: a no-change run just reads and hashes.
-        await using var tar = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
-        if (await context.WriteAsync(tar, cancellationToken) != tarHash)
-            throw new BuildFailedException($"The build context {options.ContextDirectory} changed while it was being read; run again.");
-
         var previous = options.Tags.Count > 0 ? (await InspectAsync(options.Tags[0], cancellationToken))?.ID : null;
         var labels = new Dictionary<string, string>(options.Labels)
         {
             [ContextDigestLabel] = digest,
             [OciLabels.Created] = OciLabels.Timestamp(clock.GetUtcNow()),
         };
+
+        // One LABEL step instead of one per label, where COPY cannot see the Dockerfile it is added to.
+        var labelled = context.DockerfileIgnored
+            ? DockerfileLabels.Append(await File.ReadAllTextAsync(Path.Combine(options.ContextDirectory, context.Dockerfile), cancellationToken), labels)
+            : null;
+
+        // Only written out when it is sent: a no-change run just reads and hashes.
+        await using var tar = new FileStream(Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 1 << 16, FileOptions.DeleteOnClose);
+        var sentHash = await context.WriteAsync(tar, cancellationToken, labelled);
+        if (context.Snapshot() != before || (labelled is null && sentHash != tarHash))
+            throw new BuildFailedException($"The build context {options.ContextDirectory} changed while it was being read; run again.");
+
         var parameters = new ImageBuildParameters
         {
-            Dockerfile = options.Dockerfile.Replace('\\', '/'),
+            Dockerfile = context.Dockerfile,
             Tags = [.. options.Tags],
             BuildArgs = buildArgs,
-            Labels = labels,
+            Labels = labelled is null ? labels : null,
             Remove = true,
             ForceRemove = true,
         };

@@ -37,6 +37,9 @@ public sealed class LocalImagePruner(IDockerClient docker)
     /// <summary>The label BuildImage sets to <see cref="CheckoutId"/> of the checkout that built the image.</summary>
     public const string CheckoutLabel = "deploy.checkout";
 
+    /// <summary>The label a Dockerfile sets in a stage whose leftover images <see cref="PruneStagesAsync"/> prunes.</summary>
+    public const string StageLabel = "deploy.stage";
+
     /// <summary>The first 16 hex digits of SHA-256 over the checkout's full root path.</summary>
     public static string CheckoutId(string repositoryRoot) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Path.TrimEndingDirectorySeparator(Path.GetFullPath(repositoryRoot)))))[..16];
@@ -73,6 +76,42 @@ public sealed class LocalImagePruner(IDockerClient docker)
         }
 
         return new PruneResult(removed, inUse, reclaimed);
+    }
+
+    /// <summary>
+    /// Untagged images of a Dockerfile's earlier stages marked with <see cref="StageLabel"/> (a multi-stage build leaves
+    /// one behind each time the stage changes): per label value, the newest <paramref name="keep"/> stay as the build
+    /// cache, older ones go. Never forces. Returns the short ids removed.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> PruneStagesAsync(int keep, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(keep, 1);
+        var filters = new Dictionary<string, IDictionary<string, bool>>
+        {
+            ["dangling"] = new Dictionary<string, bool> { ["true"] = true },
+            ["label"] = new Dictionary<string, bool> { [StageLabel] = true },
+        };
+        var images = await docker.Images.ListImagesAsync(new ImagesListParameters { Filters = filters }, cancellationToken);
+        List<string> removed = [];
+        var old = images
+            .GroupBy(image => (image.Labels is { } labels && labels.TryGetValue(StageLabel, out var value) ? value : ""), StringComparer.Ordinal)
+            .SelectMany(stage => stage.OrderByDescending(image => image.Created).ThenBy(image => image.ID, StringComparer.Ordinal).Skip(keep));
+        foreach (var image in old)
+        {
+            try
+            {
+                await docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = false }, cancellationToken);
+                removed.Add(ImageId.Abbreviate(image.ID));
+            }
+            catch (DockerApiException e) when (e.StatusCode == System.Net.HttpStatusCode.Conflict)
+            {
+            }
+            catch (DockerImageNotFoundException)
+            {
+            }
+        }
+
+        return removed;
     }
 
     // Tag by tag, so an image also tagged for the registry goes too; the last untag deletes it unless a container holds it.

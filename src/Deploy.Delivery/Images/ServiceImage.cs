@@ -1,3 +1,4 @@
+using Deploy.Delivery.Files;
 using Deploy.Engine;
 using Docker.DotNet;
 
@@ -72,10 +73,7 @@ public sealed class ServiceImage(IDockerClient docker, ToolRunner tools, IBuildL
 
         // Published here rather than in a Dockerfile stage: no SDK image can be pulled offline, and the host's
         // NuGet cache and incremental build make a publish take seconds.
-        await tools.RunAsync(
-            "dotnet",
-            ["publish", request.Project, .. PublishSettings, "-o", request.PublishDirectory, "--nologo", "-v", "quiet"],
-            cancellationToken: cancellationToken);
+        await PublishAsync(request, cancellationToken);
 
         var version = request.Version ?? revision.ShortCommit;
         var buildArgs = new Dictionary<string, string>
@@ -102,4 +100,31 @@ public sealed class ServiceImage(IDockerClient docker, ToolRunner tools, IBuildL
         BuiltImage Result(ImageBuildResult result) =>
             new(tags[0], result.Id, result.Tags, revision.Commit, baseImage.Image) { Unchanged = result.Unchanged };
     }
+
+    /// <summary>
+    /// Publishes unless the publish directory holds, untouched, what a publish of the same sources made: a new commit
+    /// of unchanged sources (or a run after a failed push) skips the seconds even an incremental publish costs. The
+    /// stamp beside the directory names the sources' hash and the output's names, sizes and modification times.
+    /// </summary>
+    private async Task PublishAsync(ServiceImageRequest request, CancellationToken cancellationToken)
+    {
+        var stamp = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.PublishDirectory)) + ".stamp";
+        var sources = new ServiceInputs(request.Project, "-") { PublishArguments = [.. PublishSettings, Path.GetFullPath(request.PublishDirectory)] }.Hash();
+        if (File.Exists(stamp) && Directory.Exists(request.PublishDirectory)
+            && await File.ReadAllTextAsync(stamp, cancellationToken) == Stamp(sources, request.PublishDirectory))
+        {
+            log.Information($"Publish output up to date (sources {sources[..12]}, output untouched since): not published again");
+            return;
+        }
+
+        File.Delete(stamp);
+        await tools.RunAsync(
+            "dotnet",
+            ["publish", request.Project, .. PublishSettings, "-o", request.PublishDirectory, "--nologo", "-v", "quiet"],
+            cancellationToken: cancellationToken);
+        await AtomicFile.WriteAllTextAsync(stamp, Stamp(sources, request.PublishDirectory), cancellationToken);
+    }
+
+    private static string Stamp(string sources, string publishDirectory) =>
+        $"sources {sources}\n{BuildContext.Select(publishDirectory).Snapshot()}\n";
 }

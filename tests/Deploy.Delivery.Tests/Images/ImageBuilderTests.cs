@@ -46,12 +46,19 @@ public sealed class ImageBuilderTests(BusyboxImage busybox, ITestOutputHelper ou
             .Write("logs/debug.log", "noise")
             .Write("logs/keep.log", "kept");
         using var docker = Tools.CreateDockerClient();
-        var built = await new ImageBuilder(docker, new LevelLog()).BuildAsync(new ImageBuildOptions(context.Root, []) { BaseImage = busybox.Image });
+        var labels = new Dictionary<string, string> { [OciLabels.Revision] = "abc123", [OciLabels.Version] = "1.2.3" };
+        var built = await new ImageBuilder(docker, new LevelLog()).BuildAsync(new ImageBuildOptions(context.Root, []) { BaseImage = busybox.Image, Labels = labels });
         try
         {
             var files = await Tools.DockerAsync("run", "--rm", built.Id, "find", "/app");
+            var history = await Tools.DockerAsync("history", "--no-trunc", "--format", "{{.CreatedBy}}", built.Id);
+            var config = (await docker.Images.InspectImageAsync(built.Id)).Config.Labels;
 
             Assert.Equal(["/app", "/app/.dockerignore", "/app/app.txt", "/app/logs", "/app/logs/keep.log"], files.Split('\n').Order(StringComparer.Ordinal));
+            // The Dockerfile is ignored, so the labels ride on it: one LABEL step for four labels.
+            Assert.Single(history.Split('\n'), line => line.Contains("LABEL", StringComparison.Ordinal));
+            Assert.Equal(("abc123", "1.2.3", built.ContextDigest), (config[OciLabels.Revision], config[OciLabels.Version], config[ImageBuilder.ContextDigestLabel]));
+            Assert.Contains(OciLabels.Created, config.Keys);
         }
         finally
         {

@@ -64,9 +64,44 @@ public sealed class LocalImagePrunerTests
     }
 
     // An empty tar: an image with one empty layer, told apart by its label, built by a checkout when one is given.
-    private static async Task<string> ImportAsync(DockerClient docker, string repository, string tag, string? checkout)
+    [Fact]
+    public async Task Untagged_stage_images_past_the_newest_go_while_tagged_and_other_stages_stay()
     {
-        var label = checkout is null ? "" : $" {LocalImagePruner.CheckoutLabel}={checkout}";
+        using var docker = Tools.CreateDockerClient();
+        var repository = $"deploy-prune-test/{Guid.NewGuid():N}";
+        var stage = $"{LocalImagePruner.StageLabel}=test-{Guid.NewGuid():N}";
+        var ids = new List<string>();
+        try
+        {
+            // Each import takes the tag from the one before, which is left untagged, as a rebuilt stage is.
+            // Another stage's single untagged image, the oldest of all.
+            var otherStage = $"{LocalImagePruner.StageLabel}=other-{Guid.NewGuid():N}";
+            ids.Add(await ImportAsync(docker, repository, "other", null, $"{otherStage} build=1"));
+            ids.Add(await ImportAsync(docker, repository, "other", null, $"{otherStage} build=2"));
+            for (var build = 1; build <= 4; build++)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(1.1)); // the engine lists creation times in whole seconds
+                ids.Add(await ImportAsync(docker, repository, "stage", null, $"{stage} build={build}"));
+            }
+
+            var removed = await new LocalImagePruner(docker).PruneStagesAsync(keep: 2);
+
+            Assert.Contains(ImageId.Abbreviate(ids[2]), removed);
+            await Assert.ThrowsAsync<DockerImageNotFoundException>(() => docker.Images.InspectImageAsync(ids[2]));
+            foreach (var kept in ids.Where((_, i) => i != 2))
+                await docker.Images.InspectImageAsync(kept); // the other stage's, two untagged, the tagged newest
+            Assert.DoesNotContain(ImageId.Abbreviate(ids[3]), removed);
+        }
+        finally
+        {
+            foreach (var id in Enumerable.Reverse(ids))
+                await docker.Images.DeleteImageAsync(id, new ImageDeleteParameters { Force = true }).ContinueWith(_ => { }, TaskScheduler.Default);
+        }
+    }
+
+    private static async Task<string> ImportAsync(DockerClient docker, string repository, string tag, string? checkout, string? labels = null)
+    {
+        var label = (checkout is null ? "" : $" {LocalImagePruner.CheckoutLabel}={checkout}") + (labels is null ? "" : " " + labels);
         var import = new ImagesCreateParameters { FromSrc = "-", Repo = repository, Tag = tag, Changes = [$"LABEL commit={tag}{label}"] };
         await docker.Images.CreateImageAsync(import, new MemoryStream(new byte[1024]), null, new Progress<JSONMessage>());
         return (await docker.Images.InspectImageAsync($"{repository}:{tag}")).ID;
