@@ -31,7 +31,7 @@ internal sealed class TargetNode(string name, int order)
 }
 
 /// <summary>A condition with its source text, both evaluated lazily: a run prints the text of a few conditions at most,
-/// and rendering every target's expressions up front cost a warm start more than the run's own work.</summary>
+/// and rendering every target's expressions up front was a visible share of a warm start.</summary>
 internal sealed class Condition(Func<string> text, Func<bool> evaluate)
 {
     private readonly Lazy<string> text = new(text);
