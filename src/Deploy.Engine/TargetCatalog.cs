@@ -95,21 +95,25 @@ internal sealed class TargetCatalog
     private static Condition ToCondition(Expression<Func<bool>> expression)
     {
         var compiled = new Lazy<Func<bool>>(() => expression.Compile(preferInterpretation: true));
-        return new Condition(ExpressionText.Of(expression), () => compiled.Value());
+        return new Condition(() => ExpressionText.Of(expression), () => compiled.Value());
     }
 
     private static Requirement ToRequirement(LambdaExpression expression, IReadOnlyList<ParameterMember> parameters)
     {
         var compiled = new Lazy<Delegate>(() => expression.Compile(preferInterpretation: true));
         if (expression.ReturnType == typeof(bool))
-            return new Requirement($"condition {ExpressionText.Of(expression)}", () => (bool)compiled.Value.DynamicInvoke()!);
+            return new Requirement(() => $"condition {ExpressionText.Of(expression)}", () => (bool)compiled.Value.DynamicInvoke()!);
 
+        return new Requirement(() => Described(expression, parameters), () => HasValue(compiled.Value.DynamicInvoke()));
+    }
+
+    private static string Described(LambdaExpression expression, IReadOnlyList<ParameterMember> parameters)
+    {
         var member = ExpressionText.MemberOf(expression);
         var parameter = parameters.FirstOrDefault(p => member is not null && p.Member.Name == member.Name && p.Member.DeclaringType == member.DeclaringType);
-        var description = parameter is null
+        return parameter is null
             ? $"{ExpressionText.Of(expression)} to be set"
             : $"parameter {parameter.Name} ({parameter.OptionName} or environment {parameter.EnvironmentName})";
-        return new Requirement(description, () => HasValue(compiled.Value.DynamicInvoke()));
     }
 
     private static bool HasValue(object? value) => value switch

@@ -16,6 +16,12 @@ public sealed class ParameterBindingTests : IDisposable
     }
 
     [Fact]
+    public void Parameters_are_discovered_in_declaration_order_fields_before_properties() =>
+        Assert.Equal(
+            ["Region", "MaxAttempts", "Timeout", "GitPassword", "DryRun", "Tags", "Stage", "Ratio", "AwsAccount", "Label"],
+            ParameterMember.Discover(typeof(DeployBuild)).Select(p => p.Name));
+
+    [Fact]
     public async Task Initializers_are_the_defaults()
     {
         var (result, build) = await RunAsync();

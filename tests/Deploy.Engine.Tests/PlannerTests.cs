@@ -193,4 +193,20 @@ public sealed class PlannerTests
             Assert.Equal(first, Order(Plan(nodes, ["A"])));
         Assert.Equal("B D C A", first);
     }
+
+    [Fact]
+    public void Condition_and_requirement_texts_are_rendered_once_and_only_when_read()
+    {
+        var renders = 0;
+        var condition = new Condition(() => $"text {++renders}", () => true);
+        var requirement = new Requirement(() => $"description {++renders}", () => true);
+        Assert.True(condition.Evaluate());
+        Assert.True(requirement.IsSatisfied());
+        Assert.Equal(0, renders);
+
+        Assert.Equal("text 1", condition.Text);
+        Assert.Equal("text 1", condition.Text);
+        Assert.Equal("description 2", requirement.Description);
+        Assert.Equal(2, renders);
+    }
 }

@@ -187,15 +187,21 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
     private async Task<SourceRefs> SourceRefsAsync(GitMirrorOptions options, BranchFilter filter, CancellationToken cancellationToken)
     {
         var directory = options.SourceDirectory;
+        // Both at once: the listing stands unless the clone was shallow (the fetch that deepens it may move refs).
+        string[] listRefs = ["for-each-ref", "--format=%(objectname) %(refname) %(symref)"];
+        var listing = GitAsync(directory, listRefs, cancellationToken);
         var shallow = await GitAsync(directory, ["rev-parse", "--is-shallow-repository"], cancellationToken);
+        var listed = await listing;
         if (shallow.ExitCode != 0)
             throw new BuildFailedException($"{directory} is not a git repository: {LastLine(shallow)}");
         var wasShallow = shallow.Output.Count > 0 && shallow.Output[0].Trim() == "true";
         if (wasShallow)
+        {
             await UnshallowAsync(options, cancellationToken);
+            listed = await GitAsync(directory, listRefs, cancellationToken);
+        }
 
         // Symbolic refs (refs/remotes/origin/HEAD) are aliases, not refs to mirror.
-        var listed = await GitAsync(directory, ["for-each-ref", "--format=%(objectname) %(refname) %(symref)"], cancellationToken);
         if (listed.ExitCode != 0)
             throw new BuildFailedException($"Could not list the refs of {directory}: {LastLine(listed)}");
         var refs = ParseRefs(listed.Output.Select(l => l.Split(' ')).Where(p => p.Length >= 2 && (p.Length < 3 || p[2].Length == 0)).Select(p => p[0] + " " + p[1]), ' ');

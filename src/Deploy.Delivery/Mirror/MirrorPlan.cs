@@ -1,5 +1,3 @@
-using System.Text.RegularExpressions;
-
 namespace Deploy.Delivery.Mirror;
 
 /// <summary>What happens to one ref at the target.</summary>
@@ -89,16 +87,12 @@ public sealed record MirrorRefspec(string Source, string Destination)
 /// <summary>Branch-name globs; <c>*</c> matches any characters, <c>/</c> included.</summary>
 public sealed class BranchFilter
 {
-    private readonly Regex[] patterns;
+    private readonly string[] globs;
 
     public BranchFilter(IEnumerable<string> globs)
     {
         ArgumentNullException.ThrowIfNull(globs);
-        patterns =
-        [
-            .. globs.Select(g => g.Trim()).Where(g => g.Length > 0)
-                .Select(g => new Regex("^" + Regex.Escape(g).Replace(@"\*", ".*", StringComparison.Ordinal) + "$", RegexOptions.CultureInvariant)),
-        ];
+        this.globs = [.. globs.Select(g => g.Trim()).Where(g => g.Length > 0)];
     }
 
     /// <summary>Whether a target ref may be pushed or pruned: refs outside <c>refs/heads/</c> always may.</summary>
@@ -106,7 +100,26 @@ public sealed class BranchFilter
     {
         ArgumentNullException.ThrowIfNull(targetRef);
         const string Heads = "refs/heads/";
-        return !targetRef.StartsWith(Heads, StringComparison.Ordinal) || patterns.Any(p => p.IsMatch(targetRef[Heads.Length..]));
+        return !targetRef.StartsWith(Heads, StringComparison.Ordinal) || globs.Any(g => Matches(g, targetRef.AsSpan(Heads.Length)));
+    }
+
+    // A plain matcher rather than a Regex per glob: building regexes was a visible part of a warm mirror's start.
+    private static bool Matches(ReadOnlySpan<char> glob, ReadOnlySpan<char> name)
+    {
+        var star = glob.IndexOf('*');
+        if (star < 0)
+            return glob.SequenceEqual(name);
+        if (!name.StartsWith(glob[..star]))
+            return false;
+        var rest = glob[(star + 1)..];
+        // Each start position for the rest after the star, shortest first (backtracking over the name).
+        for (var from = star; from <= name.Length; from++)
+        {
+            if (Matches(rest, name[from..]))
+                return true;
+        }
+
+        return false;
     }
 }
 

@@ -36,6 +36,22 @@ public sealed class MirrorPlanTests
         Assert.True(filter.Allows("refs/tags/v1"));
     }
 
+    [Theory]
+    [InlineData("*", "any/thing", true)]
+    [InlineData("*", "", true)]
+    [InlineData("release/*", "release/", true)]
+    [InlineData("release/*", "releases/1", false)]
+    [InlineData("*-rc", "1.0-rc", true)]
+    [InlineData("*-rc", "1.0-rc2", false)]
+    [InlineData("feat*/x*", "feature/a/xy", true)]
+    [InlineData("feat*/x*", "feature/a/y", false)]
+    [InlineData("a*b*c", "abbc", true)]
+    [InlineData("a*b*c", "acb", false)]
+    [InlineData("Main", "main", false)]
+    [InlineData("v1.0", "v1x0", false)]
+    public void A_branch_glob_matches_like_a_wildcard_only_at_its_stars(string glob, string branch, bool allowed) =>
+        Assert.Equal(allowed, new BranchFilter([glob]).Allows("refs/heads/" + branch));
+
     [Fact]
     public async Task The_plan_creates_fast_forwards_rewrites_and_prunes_only_inside_the_namespaces()
     {
