@@ -6,8 +6,9 @@
 #   mirror-static   GitMirror in-process, static credential
 #   mirror-preempt  GitMirror in-process, SigV4, PreemptiveAuth (credentials on the first request: no 401 probes)
 #   push --mirror   plain `git push --mirror` with the static credential in the URL (one git process)
-#   ./build.sh Mirror  the whole build CLI per run (.NET start, engine, AWS session, GitMirror), with and without
-#                      --mirror-preemptive-auth, vs push --mirror
+#   ./build.sh Mirror  the whole build CLI per run (.NET start, engine, AWS session, GitMirror), as users run it
+#                      (preemptive auth is the default) and with `--mirror-preemptive-auth false` (401 probes), vs
+#                      push --mirror
 # Usage: bench/mirror.sh [iterations] [cli-runs]   (defaults 15 and 5; 3 warm-up iterations)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -95,7 +96,7 @@ for i in $(seq 1 "$cli_runs"); do
   cli --code-commit-url "$base/cli-ours"
   ours+=($(( ($(now_ns) - start) / 1000000 )))
   start=$(now_ns)
-  cli --code-commit-url "$base/cli-preempt" --mirror-preemptive-auth
+  cli --code-commit-url "$base/cli-preempt" --mirror-preemptive-auth false
   preempt+=($(( ($(now_ns) - start) / 1000000 )))
   start=$(now_ns)
   git -C "$source" push -q --mirror "$plain_url"
@@ -106,6 +107,6 @@ o=$(printf '%s\n' "${ours[@]}" | median)
 p=$(printf '%s\n' "${preempt[@]}" | median)
 t=$(printf '%s\n' "${theirs[@]}" | median)
 echo "./build.sh Mirror p50 ms:                          $o"
-echo "./build.sh Mirror --mirror-preemptive-auth p50 ms: $p"
+echo "./build.sh Mirror, 401 probes p50 ms:              $p"
 echo "git push --mirror p50 ms:                          $t"
 awk -v a="$o" -v c="$p" -v b="$t" 'BEGIN { printf "ratios:                                            %.2f, %.2f\n", a / b, c / b }'
