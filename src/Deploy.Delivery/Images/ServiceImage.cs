@@ -117,7 +117,10 @@ public sealed class ServiceImage(IDockerClient docker, ToolRunner tools, IBuildL
             return;
         }
 
-        File.Delete(stamp);
+        if (File.Exists(stamp))
+        {
+            File.Delete(stamp); // a fresh checkout has no artifacts/ yet, and File.Delete throws for a missing folder
+        }
         await tools.RunAsync(
             "dotnet",
             ["publish", request.Project, .. PublishSettings, "-o", request.PublishDirectory, "--nologo", "-v", "quiet"],

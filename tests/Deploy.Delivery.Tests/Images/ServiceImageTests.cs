@@ -19,7 +19,9 @@ public sealed class ServiceImageTests(ITestOutputHelper output)
     public async Task The_sample_service_image_is_tagged_by_its_content_labelled_answers_with_its_commit_and_is_unchanged_without_a_publish_on_a_second_build()
     {
         using var docker = Tools.CreateDockerClient();
-        var publish = Directory.CreateTempSubdirectory("sample-service-publish-").FullName;
+        // As in a fresh checkout (or CodeBuild's source folder): not even artifacts/ exists yet.
+        var scratch = Directory.CreateTempSubdirectory("sample-service-publish-").FullName;
+        var publish = Path.Combine(scratch, "artifacts", "publish");
         var repository = $"deploy-test/sample-service-{Guid.NewGuid():N}";
         var revision = new SourceRevision(Commit, "feature/image build", "https://gitlab.example.com/team/sample-service");
         var project = Path.Combine(Tools.RepositoryRoot(), "src", "Deploy.SampleService");
@@ -69,7 +71,7 @@ public sealed class ServiceImageTests(ITestOutputHelper output)
                 await Tools.DockerAsync("rm", "-f", container);
             foreach (var image in await docker.Images.ListImagesAsync(new ImagesListParameters { Filters = new Dictionary<string, IDictionary<string, bool>> { ["reference"] = new Dictionary<string, bool> { [repository] = true } } }))
                 await docker.Images.DeleteImageAsync(image.ID, new ImageDeleteParameters { Force = true }).ContinueWith(_ => { }, TaskScheduler.Default);
-            Directory.Delete(publish, recursive: true);
+            Directory.Delete(scratch, recursive: true);
         }
     }
 
