@@ -20,19 +20,19 @@
 #      first (on, the default), both given the same service without tasks ("idle") and the same role: trusted by the
 #      account, one inline policy allowing ecs:DescribeServices on that service's ARN only; `aws sts assume-role`
 #      in each, the temporary credentials in a 0600 file of the temp dir (never printed, never an argument).
-#      DescribeServices on "idle" as the role session, alternating on, off, on, off (ROUNDS rounds; after an
-#      uncounted 2 s warm-up of each), then as the configured key on each (the control: nothing is checked there, so
-#      its on/off ratio is what the two processes differ by without enforcement). Before the runs, the session is
-#      checked to be refused another service by the enforcing cloud and not by the other (enforcement really is on
-#      and off); afterwards the enforcing cloud's decision trail (iam-decisions.jsonl) is counted.
-#      Prints p50/p99 per run, pooled per mode (all timed calls of the mode's runs), and the ratios on/off.
+#      DescribeServices on "idle" as the role session and as the configured key (the control: never checked, so its
+#      on/off ratio is what the two processes differ by without enforcement), on and off, ROUNDS rounds in alternating
+#      order, after an uncounted 5 s warm-up of each cloud. Before the runs, the session is checked to be refused
+#      another service by the enforcing cloud and not by the other (enforcement really is on and off); afterwards the
+#      enforcing cloud's decision trail (iam-decisions.jsonl) is counted. Prints p50/p99 per run, pooled per mode
+#      (all timed calls of the mode's runs), the ratios on/off, and the role's ratio over the control's.
 # Usage: bench/local-cloud.sh [latency-seconds] [clients]   (defaults 10 and 20; needs docker, aws CLI, jq, curl,
 #        python3 with botocore, a static busybox at /bin/busybox or $BUSYBOX)
 # Knobs: TG_INTERVAL (target group health check interval, default 5 s: AWS's minimum; the sample platform uses 15)
 #        TG_HEALTHY (healthy threshold, default 2, as the sample platform)
 #        STOP_TIMEOUT (the container's stopTimeout in seconds; default unset = 30 s. `busybox httpd` as PID 1 ignores
 #        SIGTERM, so each old task waits the whole stopTimeout for SIGKILL, which the rollout's COMPLETED waits for).
-#        ROUNDS (enforcement on/off rounds of the role session's latency runs, default 2)
+#        ROUNDS (rounds of the four enforcement runs: role session and configured key, on and off; default 2)
 #        LATENCY_ONLY=1: no image, no rollout, no Docker: only section 3 on the "idle" services (and no memory rows).
 # Everything it starts (the local cloud, its containers, images, load balancer ports, temp dirs) is removed on exit,
 # also on failure or Ctrl-C. Every wait is bounded.
@@ -363,21 +363,29 @@ fi
 off as_session "$work/session-off.json" awsj ecs describe-services --cluster "$cluster" --services other >/dev/null \
   || { echo "enforcement off: the role session was refused another service" >&2; exit 1; }
 
-echo "role session on $idle, enforcement on and off alternating, $rounds round(s) after a 2 s warm-up of each..." >&2
+echo "$idle as the role session and the configured key, on and off alternating, $rounds round(s) after a 5 s warm-up..." >&2
 trail="$state/iam-decisions.jsonl"
 lines() { { wc -l <"$1"; } 2>/dev/null || echo 0; }
 for cloud in on off; do
   [[ $cloud == on ]] && at="$endpoint" || at="$off_endpoint"
-  latency_run "warmup-$cloud" "$at" "$idle" "$work/session-$cloud.json" 2
+  latency_run "warmup-$cloud" "$at" "$idle" "$work/session-$cloud.json" 5
 done
 trail_before=$(lines "$trail")
 for round in $(seq 1 "$rounds"); do
-  latency_run "role-on-$round" "$endpoint" "$idle" "$work/session-on.json"
-  latency_run "role-off-$round" "$off_endpoint" "$idle" "$work/session-off.json"
+  # Role session and configured key, on and off, in reverse order every other round: a load that rises or falls
+  # during the runs weighs on all four alike.
+  order=(role-on role-off root-off root-on)
+  ((round % 2)) || order=(root-on root-off role-off role-on)
+  for run in "${order[@]}"; do
+    case $run in
+      role-on) latency_run "$run-$round" "$endpoint" "$idle" "$work/session-on.json" ;;
+      role-off) latency_run "$run-$round" "$off_endpoint" "$idle" "$work/session-off.json" ;;
+      root-on) latency_run "$run-$round" "$endpoint" "$idle" ;;
+      root-off) off latency_run "$run-$round" "$off_endpoint" "$idle" ;;
+    esac
+  done
 done
 trail_after=$(lines "$trail")
-latency_run root-on-idle "$endpoint" "$idle"
-off latency_run root-off-idle "$off_endpoint" "$idle"
 load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 sleep 5
 rss_after=$(rss "$cloud_pid" VmRSS)
@@ -458,34 +466,38 @@ field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $(summary "$1")"; } # label nam
 rc() { awk -F'|' -v l="$1" '$1 == l { print $2 }' "$work/runs.txt"; }
 row() { echo "$2|$(field "$1" calls)|$(field "$1" errors)$( [[ $(rc "$1") == 0 ]] || echo " (rc $(rc "$1"))")|$(field "$1" throughput)|$(field "$1" p50)|$(field "$1" p99)|$(field "$1" max)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2fx" : "n/a"), a / b }'; }
-mapfile -t on_runs < <(seq 1 "$rounds" | sed 's/^/role-on-/')
-mapfile -t off_runs < <(seq 1 "$rounds" | sed 's/^/role-off-/')
-calls_of() { local n=0; for label in "$@"; do n=$((n + $(wc -l <"$work/timings-$label"))); done; echo "$n"; }
-errors_of() { local n=0; for label in "$@"; do n=$((n + $(field "$label" errors))); done; echo "$n"; }
-on50=$(pooled 0.50 "${on_runs[@]}") on99=$(pooled 0.99 "${on_runs[@]}")
-off50=$(pooled 0.50 "${off_runs[@]}") off99=$(pooled 0.99 "${off_runs[@]}")
+runs_of() { seq 1 "$rounds" | sed "s/^/$1-/"; } # role-on -> role-on-1 role-on-2 ...
+calls_of() { local n=0; for label in $(runs_of "$1"); do n=$((n + $(wc -l <"$work/timings-$label"))); done; echo "$n"; }
+errors_of() { local n=0; for label in $(runs_of "$1"); do n=$((n + $(field "$label" errors))); done; echo "$n"; }
+declare -A p50 p99
+for run in role-on role-off root-on root-off; do
+  mapfile -t labels < <(runs_of "$run")
+  p50[$run]=$(pooled 0.50 "${labels[@]}")
+  p99[$run]=$(pooled 0.99 "${labels[@]}")
+done
+declare -A names=([role-on]="role session, on" [role-off]="role session, off" [root-on]="configured key, on" [root-off]="configured key, off")
 echo
 echo "== DescribeServices, $clients clients x ${latency_seconds} s per run (ms; calls/s per run) =="
 {
   echo "run|calls|errors|calls/s|p50|p99|max"
   [[ -n "$latency_only" ]] || row root-on-web "configured key, $service (2 tasks), enforcement on"
   for round in $(seq 1 "$rounds"); do
-    row "role-on-$round" "role session, $idle, on, round $round"
-    row "role-off-$round" "role session, $idle, off, round $round"
+    for run in role-on role-off root-on root-off; do row "$run-$round" "${names[$run]}, $idle, round $round"; done
   done
-  echo "role session, on, pooled|$(calls_of "${on_runs[@]}")|$(errors_of "${on_runs[@]}")||$on50|$on99|"
-  echo "role session, off, pooled|$(calls_of "${off_runs[@]}")|$(errors_of "${off_runs[@]}")||$off50|$off99|"
-  row root-on-idle "configured key, $idle, on (control)"
-  row root-off-idle "configured key, $idle, off (control)"
+  for run in role-on role-off root-on root-off; do
+    echo "${names[$run]}, pooled|$(calls_of "$run")|$(errors_of "$run")||${p50[$run]}|${p99[$run]}|"
+  done
 } | column -t -s '|'
 echo
+ratio_of_ratios() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { printf (b > 0 && c > 0 && d > 0 ? "%.2fx" : "n/a"), (a / b) / (c / d) }'; }
 {
-  echo "on/off|p50|p99"
-  echo "role session (pooled; goal <= 1.20x)|$(ratio "$on50" "$off50")|$(ratio "$on99" "$off99")"
-  echo "configured key (control: never checked)|$(ratio "$(field root-on-idle p50)" "$(field root-off-idle p50)")|$(ratio "$(field root-on-idle p99)" "$(field root-off-idle p99)")"
+  echo "on/off (pooled)|p50|p99"
+  echo "role session: enforcement (goal <= 1.20x)|$(ratio "${p50[role-on]}" "${p50[role-off]}")|$(ratio "${p99[role-on]}" "${p99[role-off]}")"
+  echo "configured key: control, never checked|$(ratio "${p50[root-on]}" "${p50[root-off]}")|$(ratio "${p99[root-on]}" "${p99[root-off]}")"
+  echo "role session / control: net of the processes' difference|$(ratio_of_ratios "${p50[role-on]}" "${p50[role-off]}" "${p50[root-on]}" "${p50[root-off]}")|$(ratio_of_ratios "${p99[role-on]}" "${p99[role-off]}" "${p99[root-on]}" "${p99[root-off]}")"
 } | column -t -s '|'
 warmups=$((rounds * clients * 5))
-echo "decisions the enforcing cloud recorded during the role runs: $((trail_after - trail_before)) for $(calls_of "${on_runs[@]}") timed + $(errors_of "${on_runs[@]}") failed + $warmups warm-up calls"
+echo "decisions the enforcing cloud recorded during the rounds: $((trail_after - trail_before)) for the role session's $(calls_of role-on) timed + $(errors_of role-on) failed + $warmups warm-up calls (the configured key's: none)"
 echo
 echo "$(aws --version 2>&1); dotnet $(dotnet --version); docker $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo n/a); $(nproc) cores"
 echo "load average (1, 5, 15 min) before the latency runs: $load_before; after: $load_after"
