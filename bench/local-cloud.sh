@@ -291,16 +291,21 @@ rollout() {
 if [[ -z "$latency_only" ]]; then rollout; fi
 
 # 3. API latency. One run: label endpoint service [credentials-file [seconds]]; without a file, signed with the
-# configured key (its secret from AWS_SECRET_ACCESS_KEY). Appends "label|rc|summary" to runs.txt and writes each timed
-# call's milliseconds to timings-<label>.
+# configured key (its secret from AWS_SECRET_ACCESS_KEY). Appends "label|rc|summary|cpu" to runs.txt (cpu: the
+# serving local cloud's user+system CPU seconds during the run, warm-up included) and writes each timed call's
+# milliseconds to timings-<label>. CPU per call is the figure a loaded machine disturbs least: latency there is
+# mostly waiting for a core.
+cpu_seconds() { awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$1/stat"; }
 latency_run() {
-  local rc=0 out credentials=()
+  local rc=0 out credentials=() pid=$cloud_pid cpu
+  [[ "$2" == "$endpoint" ]] || pid=$off_pid
   [[ -n "${4:-}" ]] && credentials=(--credentials-file "$4")
+  cpu=$(cpu_seconds "$pid")
   echo "  DescribeServices $1: $clients clients for ${5:-$latency_seconds} s..." >&2
   out=$(timeout $((${5:-$latency_seconds} + 120)) dotnet "$latency_dll" --endpoint "$2" --access-key "$access_key" \
     --region "$region" --cluster "$cluster" --service "$3" --concurrency "$clients" --duration "${5:-$latency_seconds}" \
     --warmup 5 --timings "$work/timings-$1" "${credentials[@]}") || rc=$?
-  echo "$1|$rc|$out" >>"$work/runs.txt"
+  echo "$1|$rc|$out|$(awk -v a="$cpu" -v b="$(cpu_seconds "$pid")" 'BEGIN { printf "%.2f", b - a }')" >>"$work/runs.txt"
 }
 : >"$work/runs.txt"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -464,36 +469,41 @@ pooled() { # p label...
 summary() { awk -F'|' -v l="$1" '$1 == l { print $3 }' "$work/runs.txt"; } # label -> AwsLatency's line
 field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<" $(summary "$1")"; } # label name
 rc() { awk -F'|' -v l="$1" '$1 == l { print $2 }' "$work/runs.txt"; }
-row() { echo "$2|$(field "$1" calls)|$(field "$1" errors)$( [[ $(rc "$1") == 0 ]] || echo " (rc $(rc "$1"))")|$(field "$1" throughput)|$(field "$1" p50)|$(field "$1" p99)|$(field "$1" max)"; }
+# CPU microseconds per call of the named runs (their timed, failed and warm-up calls).
+cpu_per_call() { awk -F'|' -v runs=" $* " -v w=$((clients * 5)) 'index(runs, " " $1 " ") {
+    split($3, f, " "); for (i in f) { split(f[i], kv, "="); v[kv[1]] = kv[2] }; cpu += $4; calls += v["calls"] + v["errors"] + w }
+  END { printf "%.0f", calls ? cpu * 1e6 / calls : 0 }' "$work/runs.txt"; }
+row() { echo "$2|$(field "$1" calls)|$(field "$1" errors)$( [[ $(rc "$1") == 0 ]] || echo " (rc $(rc "$1"))")|$(field "$1" throughput)|$(cpu_per_call "$1")|$(field "$1" p50)|$(field "$1" p99)|$(field "$1" max)"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf (b > 0 ? "%.2fx" : "n/a"), a / b }'; }
 runs_of() { seq 1 "$rounds" | sed "s/^/$1-/"; } # role-on -> role-on-1 role-on-2 ...
 calls_of() { local n=0; for label in $(runs_of "$1"); do n=$((n + $(wc -l <"$work/timings-$label"))); done; echo "$n"; }
 errors_of() { local n=0; for label in $(runs_of "$1"); do n=$((n + $(field "$label" errors))); done; echo "$n"; }
-declare -A p50 p99
+declare -A p50 p99 cpu_us
 for run in role-on role-off root-on root-off; do
   mapfile -t labels < <(runs_of "$run")
   p50[$run]=$(pooled 0.50 "${labels[@]}")
   p99[$run]=$(pooled 0.99 "${labels[@]}")
+  cpu_us[$run]=$(cpu_per_call "${labels[@]}")
 done
 declare -A names=([role-on]="role session, on" [role-off]="role session, off" [root-on]="configured key, on" [root-off]="configured key, off")
 echo
-echo "== DescribeServices, $clients clients x ${latency_seconds} s per run (ms; calls/s per run) =="
+echo "== DescribeServices, $clients clients x ${latency_seconds} s per run (ms; calls/s per run; the local cloud's CPU us per call) =="
 {
-  echo "run|calls|errors|calls/s|p50|p99|max"
+  echo "run|calls|errors|calls/s|CPU us|p50|p99|max"
   [[ -n "$latency_only" ]] || row root-on-web "configured key, $service (2 tasks), enforcement on"
   for round in $(seq 1 "$rounds"); do
     for run in role-on role-off root-on root-off; do row "$run-$round" "${names[$run]}, $idle, round $round"; done
   done
   for run in role-on role-off root-on root-off; do
-    echo "${names[$run]}, pooled|$(calls_of "$run")|$(errors_of "$run")||${p50[$run]}|${p99[$run]}|"
+    echo "${names[$run]}, pooled|$(calls_of "$run")|$(errors_of "$run")||${cpu_us[$run]}|${p50[$run]}|${p99[$run]}|"
   done
 } | column -t -s '|'
 echo
 ratio_of_ratios() { awk -v a="$1" -v b="$2" -v c="$3" -v d="$4" 'BEGIN { printf (b > 0 && c > 0 && d > 0 ? "%.2fx" : "n/a"), (a / b) / (c / d) }'; }
 {
-  echo "on/off (pooled)|p50|p99"
-  echo "role session: enforcement (goal <= 1.20x)|$(ratio "${p50[role-on]}" "${p50[role-off]}")|$(ratio "${p99[role-on]}" "${p99[role-off]}")"
-  echo "configured key: control, never checked|$(ratio "${p50[root-on]}" "${p50[root-off]}")|$(ratio "${p99[root-on]}" "${p99[root-off]}")"
+  echo "on/off (pooled)|p50|p99|CPU per call"
+  echo "role session: enforcement (goal <= 1.20x)|$(ratio "${p50[role-on]}" "${p50[role-off]}")|$(ratio "${p99[role-on]}" "${p99[role-off]}")|$(ratio "${cpu_us[role-on]}" "${cpu_us[role-off]}")"
+  echo "configured key: control, never checked|$(ratio "${p50[root-on]}" "${p50[root-off]}")|$(ratio "${p99[root-on]}" "${p99[root-off]}")|$(ratio "${cpu_us[root-on]}" "${cpu_us[root-off]}")"
   echo "role session / control: net of the processes' difference|$(ratio_of_ratios "${p50[role-on]}" "${p50[role-off]}" "${p50[root-on]}" "${p50[root-off]}")|$(ratio_of_ratios "${p99[role-on]}" "${p99[role-off]}" "${p99[root-on]}" "${p99[root-off]}")"
 } | column -t -s '|'
 warmups=$((rounds * clients * 5))
