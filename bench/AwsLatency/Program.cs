@@ -1,16 +1,20 @@
 // DescribeServices round-trips of Deploy.Aws's EcsClient against an endpoint (moto or the local cloud on loopback).
 // Usage: AwsLatency --endpoint URL [--calls 50] [--warmup 5] [--cluster bench] [--service web] [--setup]
 //                   [--access-key testing] [--secret-key testing (default: $AWS_SECRET_ACCESS_KEY)] [--region us-east-1]
-//                   [--concurrency C [--duration SECONDS]]
+//                   [--credentials-file FILE] [--concurrency C [--duration SECONDS] [--timings FILE]]
 // --setup first creates the cluster, a task definition and the service.
+// --credentials-file: temporary credentials instead, as `aws sts assume-role` prints them ({"Credentials":
+// {"AccessKeyId","SecretAccessKey","SessionToken"}}): a file (0600), so neither the secret nor the token is an argument.
 // Default (no --concurrency): one client, sequential calls; after the warm-up calls, prints the duration of each timed
 // call in milliseconds, one per line (bench/aws-latency.sh turns them into percentiles).
 // --concurrency C: C clients (each its own session, so its own HTTP connection) call at the same time, each after its own
 // warm-up calls, until --calls calls were made in total or, with --duration, until that many seconds have passed.
-// Prints one summary line: clients=C calls=N errors=E seconds=S throughput=N/S p50= p90= p99= max= (ms, nearest rank).
+// Prints one summary line: clients=C calls=N errors=E seconds=S throughput=N/S p50= p90= p99= max= (ms, nearest rank);
+// --timings FILE also writes each timed call's milliseconds there, one per line (to pool several runs' percentiles).
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Amazon.Runtime;
 using Deploy.Aws;
 using Deploy.Aws.Ecs;
@@ -60,10 +64,20 @@ return 0;
 AwsSession NewSession() => new(new AwsSessionOptions
 {
     Region = options.Region,
-    Credentials = new BasicAWSCredentials(options.AccessKey, options.SecretKey),
+    Credentials = options.CredentialsFile is { } file ? SessionCredentials(file) : new BasicAWSCredentials(options.AccessKey, options.SecretKey),
     Environment = new Dictionary<string, string?> { ["AWS_ENDPOINT_URL"] = options.Endpoint },
     MaxAttempts = 1,
 });
+
+// The secret and token are never printed: a missing field names the field only.
+static SessionAWSCredentials SessionCredentials(string file)
+{
+    var credentials = JsonNode.Parse(File.ReadAllText(file))?["Credentials"];
+    string Field(string name) => credentials?[name]?.GetValue<string>() is { Length: > 0 } value
+        ? value
+        : throw new ArgumentException($"--credentials-file {file} has no Credentials.{name} (expected `aws sts assume-role` output).");
+    return new SessionAWSCredentials(Field("AccessKeyId"), Field("SecretAccessKey"), Field("SessionToken"));
+}
 
 async Task DescribeAsync(EcsClient client)
 {
@@ -121,6 +135,11 @@ async Task<int> ConcurrentAsync()
         var sorted = timed.Order().ToArray();
         double Percentile(double p) => sorted.Length == 0 ? double.NaN : sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
         string F(double value) => value.ToString("F3", CultureInfo.InvariantCulture);
+        if (options.Timings is { } timingsFile)
+        {
+            await File.WriteAllTextAsync(timingsFile, string.Concat(sorted.Select(t => F(t) + "\n")));
+        }
+
         if (firstError is not null)
         {
             Console.Error.WriteLine($"{errors} calls failed; first: {firstError}");
@@ -139,7 +158,7 @@ async Task<int> ConcurrentAsync()
 
 internal sealed record Arguments(
     string Endpoint, int Calls, int Warmup, string Cluster, string Service, bool Setup,
-    string AccessKey, string SecretKey, string Region, int Concurrency, double Duration)
+    string AccessKey, string SecretKey, string Region, int Concurrency, double Duration, string? CredentialsFile = null, string? Timings = null)
 {
     public static Arguments Parse(string[] args)
     {
@@ -161,6 +180,8 @@ internal sealed record Arguments(
                 "--region" => parsed with { Region = Value(args, ++i) },
                 "--concurrency" => parsed with { Concurrency = int.Parse(Value(args, ++i), CultureInfo.InvariantCulture) },
                 "--duration" => parsed with { Duration = double.Parse(Value(args, ++i), CultureInfo.InvariantCulture) },
+                "--credentials-file" => parsed with { CredentialsFile = Value(args, ++i) },
+                "--timings" => parsed with { Timings = Value(args, ++i) },
                 _ => throw new ArgumentException($"Unknown argument '{args[i]}'."),
             };
         }

@@ -11,9 +11,28 @@ internal sealed class IamStore(LocalCloudOptions options, TimeProvider clock)
 {
     private readonly JsonStateFile<IamState> file = new(options.StateDirectory, "iam.json");
 
+    private long generation;
+
+    /// <summary>
+    /// Bumped after every change (also a failed one, which is rolled back): what was derived from the state (parsed
+    /// policies, <see cref="Authorization.CallerAuthorizer"/>) is current while this has not moved. Read it before the
+    /// state it derives from, so a change in between is never missed.
+    /// </summary>
+    public long Generation => Interlocked.Read(ref generation);
+
     public TResult Read<TResult>(Func<IamState, TResult> read) => file.Read(read);
 
-    public TResult Update<TResult>(Func<IamState, TResult> change) => file.Update(change);
+    public TResult Update<TResult>(Func<IamState, TResult> change)
+    {
+        try
+        {
+            return file.Update(change);
+        }
+        finally
+        {
+            Interlocked.Increment(ref generation);
+        }
+    }
 
     public static RoleRecord Role(IamState state, string name) =>
         state.Roles.GetValueOrDefault(name)

@@ -16,22 +16,29 @@ internal static class IdentityPolicyEvaluator
     public static AccessDecision Evaluate(IEnumerable<IdentityPolicy> policies, AccessRequest request)
     {
         ArgumentNullException.ThrowIfNull(policies);
+        return EvaluateParsed(policies.Select(CompiledPolicy.Compile), request);
+    }
+
+    /// <summary>As above, with policies parsed beforehand (<see cref="CompiledPolicy"/>; lazily: the first Deny ends it).</summary>
+    public static AccessDecision EvaluateParsed(IEnumerable<CompiledPolicy> policies, AccessRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
         ArgumentNullException.ThrowIfNull(request);
         AccessDecision? allow = null;
         foreach (var policy in policies)
         {
-            foreach (var statement in Statements(policy.Document))
+            foreach (var statement in policy.Statements)
             {
-                var deny = string.Equals(statement["Effect"]?.ToString(), "Deny", StringComparison.Ordinal);
+                var deny = string.Equals(statement.Effect, "Deny", StringComparison.Ordinal);
                 var applies = Applies(statement, request);
                 if (deny && applies != false)
                 {
-                    return new AccessDecision(PolicyDecision.ExplicitDeny, policy.Name, statement["Sid"]?.ToString());
+                    return new AccessDecision(PolicyDecision.ExplicitDeny, policy.Name, statement.Sid);
                 }
 
-                if (!deny && applies == true && string.Equals(statement["Effect"]?.ToString(), "Allow", StringComparison.Ordinal))
+                if (!deny && applies == true && string.Equals(statement.Effect, "Allow", StringComparison.Ordinal))
                 {
-                    allow ??= new AccessDecision(PolicyDecision.Allow, policy.Name, statement["Sid"]?.ToString());
+                    allow ??= new AccessDecision(PolicyDecision.Allow, policy.Name, statement.Sid);
                 }
             }
         }
@@ -58,32 +65,17 @@ internal static class IdentityPolicyEvaluator
     }
 
     /// <summary>True/false, or null when the statement uses something not implemented or is malformed (fail closed).</summary>
-    private static bool? Applies(JsonObject statement, AccessRequest request)
+    private static bool? Applies(CompiledStatement statement, AccessRequest request)
     {
-        var action = Covers(statement, "Action", "NotAction", pattern => PolicyPatterns.ActionMatches(pattern, request.Action));
-        var resource = Covers(statement, "Resource", "NotResource", pattern =>
-            PolicyPatterns.Substitute(pattern, request.Context) is { } resolved && PolicyPatterns.ArnMatches(resolved, request.Resource));
-        if (action is null || resource is null)
+        if (statement.Action is not { } action || statement.Resource is not { } resource)
         {
             return null;
         }
 
-        return action.Value && resource.Value ? PolicyConditions.Evaluate(statement["Condition"] as JsonObject, request.Context) : false;
-    }
-
-    /// <summary>
-    /// The element or its negation (exactly one of them must be present): the element covers the request when a
-    /// pattern matches, its negation when none does.
-    /// </summary>
-    private static bool? Covers(JsonObject statement, string element, string negation, Func<string, bool> matches)
-    {
-        var positive = statement.ContainsKey(element);
-        if (positive == statement.ContainsKey(negation))
-        {
-            return null;
-        }
-
-        var any = PolicyPatterns.Values(statement[positive ? element : negation]).Any(matches);
-        return positive ? any : !any;
+        // The resource only once the action is covered: most statements of a role are about other actions.
+        return action.Covers(pattern => PolicyPatterns.ActionMatches(pattern, request.Action))
+            && resource.Covers(pattern => PolicyPatterns.Substitute(pattern, request.Context) is { } resolved && PolicyPatterns.ArnMatches(resolved, request.Resource))
+            ? PolicyConditions.Evaluate(statement.Conditions, request.Context)
+            : false;
     }
 }

@@ -11,29 +11,31 @@ namespace Deploy.LocalCloud.Iam.Policies;
 internal static class PolicyConditions
 {
     /// <summary>True when the block holds, false when it does not, null when it uses an operator not implemented here.</summary>
-    public static bool? Evaluate(JsonObject? conditions, IReadOnlyDictionary<string, IReadOnlyList<string>> context)
+    public static bool? Evaluate(JsonObject? conditions, IReadOnlyDictionary<string, IReadOnlyList<string>> context) =>
+        Evaluate(Compile(conditions), context);
+
+    /// <summary>As above, on a block parsed beforehand (<see cref="Compile"/>).</summary>
+    public static bool? Evaluate(IReadOnlyList<ConditionBlock>? conditions, IReadOnlyDictionary<string, IReadOnlyList<string>> context)
     {
+        ArgumentNullException.ThrowIfNull(context);
         if (conditions is null)
         {
             return true;
         }
 
-        foreach (var (operatorName, keys) in conditions)
+        foreach (var block in conditions)
         {
-            if (keys is not JsonObject keyValues || ConditionOperator.Parse(operatorName) is not { } op)
+            if (block.Operator is not { } op)
             {
                 return null;
             }
 
-            foreach (var (key, values) in keyValues)
+            foreach (var (key, values) in block.Keys)
             {
-                var expected = PolicyPatterns.Values(values).ToList();
-                if (op.Kind is ConditionKind.String or ConditionKind.Arn)
-                {
-                    // A variable without a value makes its listed value match nothing.
-                    expected = [.. expected.Select(value => PolicyPatterns.Substitute(value, context)).OfType<string>()];
-                }
-
+                // A variable without a value makes its listed value match nothing.
+                IReadOnlyList<string> expected = op.Kind is ConditionKind.String or ConditionKind.Arn
+                    ? [.. values.Select(value => PolicyPatterns.Substitute(value, context)).OfType<string>()]
+                    : values;
                 if (!Holds(op, context.GetValueOrDefault(key), expected))
                 {
                     return false;
@@ -44,7 +46,14 @@ internal static class PolicyConditions
         return true;
     }
 
-    private static bool Holds(ConditionOperator op, IReadOnlyList<string>? actual, List<string> expected)
+    /// <summary>The block's operators with their keys and listed values, in order (null for no block).</summary>
+    public static IReadOnlyList<ConditionBlock>? Compile(JsonObject? conditions) => conditions?
+        .Select(entry => entry.Value is JsonObject keyValues && ConditionOperator.Parse(entry.Key) is { } op
+            ? new ConditionBlock(op, [.. keyValues.Select(k => KeyValuePair.Create(k.Key, (IReadOnlyList<string>)[.. PolicyPatterns.Values(k.Value)]))])
+            : new ConditionBlock(null, []))
+        .ToList();
+
+    private static bool Holds(ConditionOperator op, IReadOnlyList<string>? actual, IReadOnlyList<string> expected)
     {
         if (op.Kind == ConditionKind.Null)
         {

@@ -62,5 +62,60 @@ public sealed class CallerAuthorizerTests : IDisposable
         Assert.Equal(PolicyDecision.ImplicitDeny, authorizer.Authorize(Session("GoneRole"), "ecs:UpdateService", Service).Decision.Decision);
     }
 
+    [Fact]
+    public void A_policy_change_counts_from_the_very_next_request()
+    {
+        var session = Session("PipelineRole");
+        Assert.True(authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.IsAllowed); // parsed once, kept
+
+        iam.Update(s => s.Roles["PipelineRole"].InlinePolicies["Roll"] = DocumentedExamples.Policy(
+            DocumentedExamples.Allow("\"ecs:DescribeServices\"", $"\"{Service}\"")));
+        Assert.Equal(PolicyDecision.ImplicitDeny, authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.Decision);
+        Assert.True(authorizer.Authorize(session, "ecs:DescribeServices", Service).Decision.IsAllowed);
+
+        iam.Update(s => s.Roles["PipelineRole"].InlinePolicies["Guard"] = DocumentedExamples.Policy(
+            DocumentedExamples.Deny("\"ecs:Describe*\"", "\"*\"")));
+        Assert.Equal(new AccessDecision(PolicyDecision.ExplicitDeny, "Guard"), authorizer.Authorize(session, "ecs:DescribeServices", Service).Decision);
+
+        iam.Update(s => s.Roles["PipelineRole"].InlinePolicies.Remove("Guard"));
+        Assert.True(authorizer.Authorize(session, "ecs:DescribeServices", Service).Decision.IsAllowed);
+    }
+
+    [Fact]
+    public void A_role_deleted_or_made_again_under_another_path_counts_from_the_very_next_request()
+    {
+        var session = Session("PipelineRole");
+        var policies = iam.Read(s => new Dictionary<string, string>(s.Roles["PipelineRole"].InlinePolicies));
+        Assert.True(authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.IsAllowed);
+
+        iam.Update(s => s.Roles.Remove("PipelineRole"));
+        Assert.Equal(PolicyDecision.ImplicitDeny, authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.Decision);
+
+        // The same name and policies under another path: another ARN, so not the session's role.
+        iam.CreateRole("PipelineRole", "/other/", "{}", null, null);
+        iam.Update(s => s.Roles["PipelineRole"].InlinePolicies = policies);
+        Assert.Equal(PolicyDecision.ImplicitDeny, authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.Decision);
+
+        iam.Update(s => s.Roles.Remove("PipelineRole"));
+        iam.CreateRole("PipelineRole", "/", "{}", null, null);
+        iam.Update(s => s.Roles["PipelineRole"].InlinePolicies = policies);
+        Assert.True(authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.IsAllowed);
+    }
+
+    [Fact]
+    public void A_change_that_fails_and_is_rolled_back_leaves_the_policies_as_they_were()
+    {
+        var session = Session("PipelineRole");
+        Assert.True(authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.IsAllowed);
+
+        Assert.Throws<InvalidOperationException>(() => iam.Update<bool>(s =>
+        {
+            s.Roles["PipelineRole"].InlinePolicies.Clear();
+            throw new InvalidOperationException("half-way");
+        }));
+
+        Assert.True(authorizer.Authorize(session, "ecs:UpdateService", Service).Decision.IsAllowed);
+    }
+
     public void Dispose() => state.Dispose();
 }

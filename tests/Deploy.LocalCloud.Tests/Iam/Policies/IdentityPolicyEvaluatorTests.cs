@@ -62,6 +62,12 @@ public sealed class IdentityPolicyEvaluatorTests
     [InlineData("arn:aws:ecs:us-east-1*:service/c/s", "arn:aws:ecs:us-east-1:000000000000:service/c/s", false)]
     [InlineData("*", "anything", true)]
     [InlineData("arn:aws:ecs:*:*:service/*", "*", false)]
+    [InlineData("arn:aws:s3:::bucket/*", "arn:aws:s3:::bucket/a:b/c", true)]
+    [InlineData("arn:aws:s3:::b*", "arn:aws:s3:::", false)]
+    [InlineData("arn:aws:s3:::*", "arn:aws:s3:::", true)]
+    [InlineData("arn:aws:s3::*", "arn:aws:s3:::bucket", false)]
+    [InlineData("arn:aws:s3:::bucket", "arn:aws:s3::bucket", false)]
+    [InlineData("arn:aws:ecs:US-EAST-1:*:*", "arn:aws:ecs:us-east-1:000000000000:service/c/s", false)]
     public void Arns_match_part_by_part(string pattern, string arn, bool matches)
     {
         Assert.Equal(matches, PolicyPatterns.ArnMatches(pattern, arn));
