@@ -30,6 +30,17 @@ public sealed partial class ReleaseEndToEndTests
         ["GitLabReleaseRole/ReadTaskDefinitions"] = "ecs:DescribeTaskDefinition of a failed rollout",
     };
 
+    /// <summary>Actions and resources of the Release role's needed statements this job does not use, and why they stay.</summary>
+    private static readonly Dictionary<string, string> ElementsNeededBeyondTheReleaseJob = new(StringComparer.Ordinal)
+    {
+        // The service's log group is read to show a failed rollout's container output; this job's deploy succeeds.
+        ["GitLabReleaseRole/ReadTheBuildAndServiceLogs/" + ServiceLogGroupArn] = "logs:GetLogEvents of a failed rollout",
+        // ExecutionWatch asks it only when an execution waits with nothing running (a disabled inbound transition).
+        ["GitLabReleaseRole/FollowThePipeline/codepipeline:GetPipelineState"] = "a stalled execution's transitions",
+    };
+
+    private const string ServiceLogGroupArn = "arn:aws:logs:us-east-1:000000000000:log-group:/ecs/sample-service:*";
+
     [Fact]
     public async Task The_release_job_run_by_gitlab_ci_local_releases_the_commit_as_the_release_role_and_leaves_no_token_or_secret()
     {
@@ -98,6 +109,13 @@ public sealed partial class ReleaseEndToEndTests
             output.WriteLine(table);
             File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName, "release-role-necessity.md"), table);
             AssertOnlyNamedStatementsUnneeded(verdicts, NeededBeyondTheReleaseJob, table);
+
+            var needed = verdicts.Where(v => v.IsNeeded).Select(v => v.Statement).ToHashSet();
+            var elements = StatementNecessity.AnalyzeStateDirectoryElements(Path.Combine(scratch, "iam")).Where(v => needed.Contains(v.Statement)).ToList();
+            var elementTable = StatementNecessity.ElementTable(elements);
+            output.WriteLine(elementTable);
+            File.WriteAllText(Path.Combine(BuildScript.Root, "artifacts", "iam", "release-role-elements.md"), elementTable);
+            AssertOnlyNamedElementsUnneeded(elements, ElementsNeededBeyondTheReleaseJob, elementTable);
         }
         finally
         {
