@@ -45,67 +45,35 @@ public sealed record ElementVerdict(PolicyStatementRef Statement, string Element
 public static class StatementNecessity
 {
     /// <summary>Roles by ARN, each with its inline policies (name → document JSON), against the trail file's allowed requests.</summary>
-    public static IReadOnlyList<StatementVerdict> Analyze(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
-    {
-        ArgumentNullException.ThrowIfNull(roles);
-        var verdicts = new List<StatementVerdict>();
-        foreach (var (role, calls, policies) in RolesWithCalls(roles, trailPath))
+    public static IReadOnlyList<StatementVerdict> Analyze(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath) =>
+    [
+        .. Sites(roles, trailPath).Select(site =>
         {
-            foreach (var (policyName, document) in policies.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                var statements = IdentityPolicyEvaluator.Statements(document);
-                for (var index = 0; index < statements.Count; index++)
-                {
-                    var failing = Failing(calls, policies, policyName, index, _ => null);
-                    verdicts.Add(new StatementVerdict(Ref(role, policyName, index, statements[index]), failing.FirstOrDefault(), failing.Count));
-                }
-            }
-        }
-
-        return verdicts;
-    }
+            var failing = site.Failing(_ => null);
+            return new StatementVerdict(site.Ref, failing.FirstOrDefault(), failing.Count);
+        }),
+    ];
 
     /// <summary>
     /// The finer mutation: each entry of each statement's <c>Action</c> and <c>Resource</c> list (when it lists more than
     /// one) removed in turn, the rest of the statement kept. An action no recorded call needs could go from the statement;
     /// a resource likewise narrows it.
     /// </summary>
-    public static IReadOnlyList<ElementVerdict> AnalyzeElements(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
-    {
-        ArgumentNullException.ThrowIfNull(roles);
-        var verdicts = new List<ElementVerdict>();
-        foreach (var (role, calls, policies) in RolesWithCalls(roles, trailPath))
-        {
-            foreach (var (policyName, document) in policies.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                var statements = IdentityPolicyEvaluator.Statements(document);
-                for (var index = 0; index < statements.Count; index++)
-                {
-                    foreach (var element in (string[])["Action", "Resource"])
-                    {
-                        if (statements[index][element] is not JsonArray { Count: > 1 } values)
-                        {
-                            continue;
-                        }
-
-                        for (var entry = 0; entry < values.Count; entry++)
-                        {
-                            var left = entry;
-                            var failing = Failing(calls, policies, policyName, index, statement =>
-                            {
-                                var narrowed = (JsonObject)statement.DeepClone();
-                                ((JsonArray)narrowed[element]!).RemoveAt(left);
-                                return narrowed;
-                            });
-                            verdicts.Add(new ElementVerdict(Ref(role, policyName, index, statements[index]), element, values[entry]!.ToString(), failing.FirstOrDefault(), failing.Count));
-                        }
-                    }
-                }
-            }
-        }
-
-        return verdicts;
-    }
+    public static IReadOnlyList<ElementVerdict> AnalyzeElements(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath) =>
+    [
+        .. from site in Sites(roles, trailPath)
+           from element in (string[])["Action", "Resource"]
+           where site.Statement[element] is JsonArray { Count: > 1 }
+           let values = (JsonArray)site.Statement[element]!
+           from entry in Enumerable.Range(0, values.Count)
+           let failing = site.Failing(statement =>
+           {
+               var narrowed = (JsonObject)statement.DeepClone();
+               ((JsonArray)narrowed[element]!).RemoveAt(entry);
+               return narrowed;
+           })
+           select new ElementVerdict(site.Ref, element, values[entry]!.ToString(), failing.FirstOrDefault(), failing.Count),
+    ];
 
     /// <summary>The roles and trail a local cloud kept in <paramref name="stateDirectory"/> (<c>iam.json</c>, <c>iam-decisions.jsonl</c>).</summary>
     public static IReadOnlyList<StatementVerdict> AnalyzeStateDirectory(string stateDirectory) =>
@@ -137,29 +105,42 @@ public static class StatementNecessity
         return string.Join('\n', lines) + "\n";
     }
 
-    /// <summary>Each role with its distinct allowed calls that its unmutated policies still allow, in role order.</summary>
-    private static IEnumerable<(string Role, List<(RecordedCall Call, AccessRequest Request)> Calls, IReadOnlyDictionary<string, string> Policies)> RolesWithCalls(
-        IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
+    /// <summary>
+    /// Every statement of every role's inline policies (roles and policies in name order), with the role's distinct allowed
+    /// calls that its unmutated policies still allow.
+    /// </summary>
+    private static IEnumerable<StatementSite> Sites(IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> roles, string trailPath)
     {
+        ArgumentNullException.ThrowIfNull(roles);
         var trail = AuthorizationTrail.Read(trailPath);
         foreach (var (roleArn, policies) in roles.OrderBy(r => r.Key, StringComparer.Ordinal))
         {
-            var baseline = Policies(policies, null);
-            var calls = Distinct(trail.Where(e => e.IsAllowed && e.Role == roleArn)).Where(c => IdentityPolicyEvaluator.Evaluate(baseline, c.Request).IsAllowed).ToList();
-            yield return (roleArn, calls, policies);
+            var baseline = Compiled(policies, null);
+            var calls = Distinct(trail.Where(e => e.IsAllowed && e.Role == roleArn)).Where(c => IdentityPolicyEvaluator.EvaluateParsed(baseline, c.Request).IsAllowed).ToList();
+            foreach (var (policyName, document) in policies.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var statements = IdentityPolicyEvaluator.Statements(document);
+                for (var index = 0; index < statements.Count; index++)
+                {
+                    yield return new StatementSite(roleArn, calls, policies, policyName, index, statements[index]);
+                }
+            }
         }
     }
 
-    /// <summary>The calls denied once statement <paramref name="index"/> of <paramref name="policyName"/> is replaced by <paramref name="mutate"/>'s (null: removed).</summary>
-    private static List<RecordedCall> Failing(List<(RecordedCall Call, AccessRequest Request)> calls, IReadOnlyDictionary<string, string> policies,
-        string policyName, int index, Func<JsonObject, JsonObject?> mutate)
+    /// <summary>One statement of a role, with what is needed to replay the role's calls once it is mutated.</summary>
+    private sealed record StatementSite(
+        string Role, List<(RecordedCall Call, AccessRequest Request)> Calls, IReadOnlyDictionary<string, string> Policies, string PolicyName, int Index, JsonObject Statement)
     {
-        var mutated = Policies(policies, (policyName, index, mutate));
-        return [.. calls.Where(c => !IdentityPolicyEvaluator.Evaluate(mutated, c.Request).IsAllowed).Select(c => c.Call)];
-    }
+        public PolicyStatementRef Ref => new(Role, PolicyName, Index, Statement["Sid"]?.ToString());
 
-    private static PolicyStatementRef Ref(string role, string policyName, int index, JsonObject statement) =>
-        new(role, policyName, index, statement["Sid"]?.ToString());
+        /// <summary>The calls denied once this statement is replaced by <paramref name="mutate"/>'s (null: removed).</summary>
+        public List<RecordedCall> Failing(Func<JsonObject, JsonObject?> mutate)
+        {
+            var mutated = Compiled(Policies, (PolicyName, Index, mutate));
+            return [.. Calls.Where(c => !IdentityPolicyEvaluator.EvaluateParsed(mutated, c.Request).IsAllowed).Select(c => c.Call)];
+        }
+    }
 
     private static Dictionary<string, IReadOnlyDictionary<string, string>> RolesIn(string stateDirectory)
     {
@@ -186,20 +167,23 @@ public static class StatementNecessity
         return calls;
     }
 
-    /// <summary>The role's policies, with one statement replaced (or left out, when the mutation gives null) when <paramref name="mutation"/> names it.</summary>
-    private static List<IdentityPolicy> Policies(IReadOnlyDictionary<string, string> policies, (string Policy, int Index, Func<JsonObject, JsonObject?> Mutate)? mutation) =>
+    /// <summary>
+    /// The role's policies, parsed once for all the calls replayed against them, with one statement replaced (or left
+    /// out, when the mutation gives null) when <paramref name="mutation"/> names it.
+    /// </summary>
+    private static List<CompiledPolicy> Compiled(IReadOnlyDictionary<string, string> policies, (string Policy, int Index, Func<JsonObject, JsonObject?> Mutate)? mutation) =>
     [
         .. policies.Select(p =>
         {
             if (mutation is not { } change || change.Policy != p.Key)
             {
-                return new IdentityPolicy(p.Key, p.Value);
+                return CompiledPolicy.Compile(new IdentityPolicy(p.Key, p.Value));
             }
 
             var kept = IdentityPolicyEvaluator.Statements(p.Value)
                 .Select((s, i) => i == change.Index ? change.Mutate(s) : (JsonObject)s.DeepClone())
                 .OfType<JsonNode>();
-            return new IdentityPolicy(p.Key, new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray([.. kept]) }.ToJsonString());
+            return CompiledPolicy.Compile(new IdentityPolicy(p.Key, new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = new JsonArray([.. kept]) }.ToJsonString()));
         }),
     ];
 }
