@@ -105,16 +105,12 @@ public sealed partial class ReleaseEndToEndTests
             // job's calls, or is named with the reason it stays.
             world.SnapshotIam(Path.Combine(scratch, "iam"));
             var verdicts = StatementNecessity.AnalyzeStateDirectory(Path.Combine(scratch, "iam")).Where(v => v.Statement.RoleArn == releaseRole).ToList();
-            var table = StatementNecessity.Table(verdicts);
-            output.WriteLine(table);
-            File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName, "release-role-necessity.md"), table);
+            var table = Report(StatementNecessity.Table(verdicts), "release-role-necessity.md");
             AssertOnlyNamedStatementsUnneeded(verdicts, NeededBeyondTheReleaseJob, table);
 
             var needed = verdicts.Where(v => v.IsNeeded).Select(v => v.Statement).ToHashSet();
             var elements = StatementNecessity.AnalyzeStateDirectoryElements(Path.Combine(scratch, "iam")).Where(v => needed.Contains(v.Statement)).ToList();
-            var elementTable = StatementNecessity.ElementTable(elements);
-            output.WriteLine(elementTable);
-            File.WriteAllText(Path.Combine(BuildScript.Root, "artifacts", "iam", "release-role-elements.md"), elementTable);
+            var elementTable = Report(StatementNecessity.ElementTable(elements), "release-role-elements.md");
             AssertOnlyNamedElementsUnneeded(elements, ElementsNeededBeyondTheReleaseJob, elementTable);
         }
         finally

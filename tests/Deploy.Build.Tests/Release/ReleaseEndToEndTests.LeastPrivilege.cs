@@ -22,10 +22,7 @@ public sealed partial class ReleaseEndToEndTests
     public void The_first_release_needs_every_statement_of_the_roles_it_ran_as_except_those_named_with_a_reason()
     {
         var verdicts = StatementNecessity.AnalyzeStateDirectory(world.FirstReleaseIam);
-        var table = StatementNecessity.Table(verdicts);
-        output.WriteLine(table);
-        var report = Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName;
-        File.WriteAllText(Path.Combine(report, "statement-necessity.md"), table);
+        var table = Report(StatementNecessity.Table(verdicts), "statement-necessity.md");
 
         // The roles the release acted as: every actor of the delivery path left decisions in the trail.
         var actingRoles = verdicts.Where(v => v.IsNeeded).Select(v => LogicalId(v.Statement.RoleArn)).ToHashSet(StringComparer.Ordinal);
@@ -57,33 +54,35 @@ public sealed partial class ReleaseEndToEndTests
         var verdicts = StatementNecessity.AnalyzeStateDirectoryElements(world.FirstReleaseIam);
         var needed = StatementNecessity.AnalyzeStateDirectory(world.FirstReleaseIam).Where(v => v.IsNeeded).Select(v => v.Statement).ToHashSet();
         verdicts = [.. verdicts.Where(v => needed.Contains(v.Statement))];
-        var table = StatementNecessity.ElementTable(verdicts);
-        output.WriteLine(table);
-        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName, "element-necessity.md"), table);
+        var table = Report(StatementNecessity.ElementTable(verdicts), "element-necessity.md");
 
         AssertOnlyNamedElementsUnneeded(verdicts, ElementsNeededBeyondTheLocalRelease, table);
     }
 
     /// <summary>The actions and resources no recorded call needed are exactly those named (with a reason) in <paramref name="named"/>.</summary>
-    private static void AssertOnlyNamedElementsUnneeded(IEnumerable<ElementVerdict> verdicts, Dictionary<string, string> named, string table)
-    {
-        var unneeded = verdicts.Where(v => !v.IsNeeded)
-            .Select(v => $"{LogicalId(v.Statement.RoleArn)}/{v.Statement.Sid ?? "#" + v.Statement.Index}/{v.Value}")
-            .Order(StringComparer.Ordinal)
-            .ToList();
-        Assert.True(unneeded.SequenceEqual(named.Keys.Order(StringComparer.Ordinal)),
-            $"actions and resources no recorded call needs: {string.Join(", ", unneeded)}; named as needed elsewhere: {string.Join(", ", named.Keys)}\n{table}");
-    }
+    private static void AssertOnlyNamedElementsUnneeded(IEnumerable<ElementVerdict> verdicts, Dictionary<string, string> named, string table) =>
+        AssertOnlyNamedUnneeded("actions and resources", verdicts.Where(v => !v.IsNeeded).Select(v => $"{Key(v.Statement)}/{v.Value}"), named, table);
 
     /// <summary>The statements no recorded call needed are exactly those named (with a reason) in <paramref name="named"/>.</summary>
-    private static void AssertOnlyNamedStatementsUnneeded(IEnumerable<StatementVerdict> verdicts, Dictionary<string, string> named, string table)
+    private static void AssertOnlyNamedStatementsUnneeded(IEnumerable<StatementVerdict> verdicts, Dictionary<string, string> named, string table) =>
+        AssertOnlyNamedUnneeded("statements", verdicts.Where(v => !v.IsNeeded).Select(v => Key(v.Statement)), named, table);
+
+    private static void AssertOnlyNamedUnneeded(string what, IEnumerable<string> unneededKeys, Dictionary<string, string> named, string table)
     {
-        var unneeded = verdicts.Where(v => !v.IsNeeded)
-            .Select(v => $"{LogicalId(v.Statement.RoleArn)}/{v.Statement.Sid ?? "#" + v.Statement.Index}")
-            .Order(StringComparer.Ordinal)
-            .ToList();
+        var unneeded = unneededKeys.Order(StringComparer.Ordinal).ToList();
         Assert.True(unneeded.SequenceEqual(named.Keys.Order(StringComparer.Ordinal)),
-            $"statements no recorded call needs: {string.Join(", ", unneeded)}; named as needed elsewhere: {string.Join(", ", named.Keys)}\n{table}");
+            $"{what} no recorded call needs: {string.Join(", ", unneeded)}; named as needed elsewhere: {string.Join(", ", named.Keys)}\n{table}");
+    }
+
+    /// <summary>A statement as the named lists write it: the role's logical id / Sid (or #position).</summary>
+    private static string Key(PolicyStatementRef statement) => $"{LogicalId(statement.RoleArn)}/{statement.Sid ?? "#" + statement.Index}";
+
+    /// <summary>The table in the test's output and in <c>artifacts/iam/&lt;fileName&gt;</c>, for the note; returns it.</summary>
+    private string Report(string table, string fileName)
+    {
+        output.WriteLine(table);
+        File.WriteAllText(Path.Combine(Directory.CreateDirectory(Path.Combine(BuildScript.Root, "artifacts", "iam")).FullName, fileName), table);
+        return table;
     }
 
     /// <summary>The template's logical id in a role name CloudFormation made (<c>stack-LogicalId-SUFFIX</c>).</summary>
