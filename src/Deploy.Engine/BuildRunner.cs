@@ -123,10 +123,10 @@ public static class BuildRunner
                 {
                     satisfied = requirement.IsSatisfied();
                 }
-                catch (System.Reflection.TargetInvocationException exception)
+                catch (Exception exception) when (exception is not BuildConfigurationException)
                 {
                     throw new BuildConfigurationException(
-                        $"Target {target.Name} requires {requirement.Description}, which threw: {exception.InnerException?.Message}");
+                        $"Target {target.Name} requires {requirement.Description}, which threw: {exception.Message}");
                 }
 
                 if (!satisfied)

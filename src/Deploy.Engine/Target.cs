@@ -1,4 +1,4 @@
-using System.Linq.Expressions;
+using System.Runtime.CompilerServices;
 
 namespace Deploy.Engine;
 
@@ -32,20 +32,23 @@ public interface ITargetDefinition
     /// <summary>Reverse of <see cref="Triggers"/>: the given targets trigger this one.</summary>
     ITargetDefinition TriggeredBy(params Target[] targets);
 
-    /// <summary>Evaluated while planning; when false the target is skipped. The condition text is printed.</summary>
-    ITargetDefinition OnlyWhenStatic(Expression<Func<bool>> condition);
+    /// <summary>
+    /// Evaluated while planning; when false the target is skipped. The condition's source text (given by the compiler) is
+    /// printed.
+    /// </summary>
+    ITargetDefinition OnlyWhenStatic(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string text = "");
 
     /// <summary>Evaluated right before the target runs; when false the target is skipped.</summary>
-    ITargetDefinition OnlyWhenDynamic(Expression<Func<bool>> condition);
+    ITargetDefinition OnlyWhenDynamic(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string text = "");
 
     /// <summary>Whether dependencies needed only by this target still run when it is skipped.</summary>
     ITargetDefinition WhenSkipped(DependencyBehavior behavior);
 
     /// <summary>A parameter member that must be non-null and non-empty; checked before anything runs.</summary>
-    ITargetDefinition Requires<T>(Expression<Func<T>> parameter);
+    ITargetDefinition Requires<T>(Func<T> parameter, [CallerArgumentExpression(nameof(parameter))] string text = "");
 
     /// <summary>A condition that must hold; checked before anything runs and printed on failure.</summary>
-    ITargetDefinition Requires(Expression<Func<bool>> condition);
+    ITargetDefinition Requires(Func<bool> condition, [CallerArgumentExpression(nameof(condition))] string text = "");
 
     /// <summary>When this target fails, targets that don't depend on it keep running.</summary>
     ITargetDefinition ProceedAfterFailure();

@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using System.Reflection;
 
 namespace Deploy.Engine;
@@ -60,8 +59,8 @@ internal sealed class TargetCatalog
             DependsOn = links.Get(entry.Name, LinkKind.DependsOn),
             After = links.Get(entry.Name, LinkKind.After),
             Triggers = links.Get(entry.Name, LinkKind.Triggers),
-            StaticConditions = [.. entry.Definition.StaticConditions.Select(ToCondition)],
-            DynamicConditions = [.. entry.Definition.DynamicConditions.Select(ToCondition)],
+            StaticConditions = entry.Definition.StaticConditions,
+            DynamicConditions = entry.Definition.DynamicConditions,
             Requirements = [.. entry.Definition.Requirements.Select(r => ToRequirement(r, parameters))],
             WhenSkipped = entry.Definition.SkipBehavior,
             ProceedAfterFailure = entry.Definition.Proceeds,
@@ -92,28 +91,17 @@ internal sealed class TargetCatalog
         }
     }
 
-    private static Condition ToCondition(Expression<Func<bool>> expression)
+    private static Requirement ToRequirement(DeclaredRequirement requirement, IReadOnlyList<ParameterMember> parameters)
     {
-        var compiled = new Lazy<Func<bool>>(() => expression.Compile(preferInterpretation: true));
-        return new Condition(() => ExpressionText.Of(expression), () => compiled.Value());
-    }
+        if (requirement.IsCondition)
+            return new Requirement($"condition {requirement.Text}", () => (bool)requirement.Value()!);
 
-    private static Requirement ToRequirement(LambdaExpression expression, IReadOnlyList<ParameterMember> parameters)
-    {
-        var compiled = new Lazy<Delegate>(() => expression.Compile(preferInterpretation: true));
-        if (expression.ReturnType == typeof(bool))
-            return new Requirement(() => $"condition {ExpressionText.Of(expression)}", () => (bool)compiled.Value.DynamicInvoke()!);
-
-        return new Requirement(() => Described(expression, parameters), () => HasValue(compiled.Value.DynamicInvoke()));
-    }
-
-    private static string Described(LambdaExpression expression, IReadOnlyList<ParameterMember> parameters)
-    {
-        var member = ExpressionText.MemberOf(expression);
-        var parameter = parameters.FirstOrDefault(p => member is not null && p.Member.Name == member.Name && p.Member.DeclaringType == member.DeclaringType);
-        return parameter is null
-            ? $"{ExpressionText.Of(expression)} to be set"
+        // `() => Region` names the parameter member itself: say how to set it.
+        var parameter = parameters.FirstOrDefault(p => p.Member.Name == requirement.Text);
+        var description = parameter is null
+            ? $"{requirement.Text} to be set"
             : $"parameter {parameter.Name} ({parameter.OptionName} or environment {parameter.EnvironmentName})";
+        return new Requirement(description, () => HasValue(requirement.Value()));
     }
 
     private static bool HasValue(object? value) => value switch

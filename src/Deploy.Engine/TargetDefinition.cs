@@ -1,5 +1,3 @@
-using System.Linq.Expressions;
-
 namespace Deploy.Engine;
 
 /// <summary>Collects what a target property declares; links stay delegates until the catalog resolves them.</summary>
@@ -12,9 +10,9 @@ internal sealed class TargetDefinition : ITargetDefinition
     public List<Target> BeforeTargets { get; } = [];
     public List<Target> TriggersTargets { get; } = [];
     public List<Target> TriggeredByTargets { get; } = [];
-    public List<Expression<Func<bool>>> StaticConditions { get; } = [];
-    public List<Expression<Func<bool>>> DynamicConditions { get; } = [];
-    public List<LambdaExpression> Requirements { get; } = [];
+    public List<Condition> StaticConditions { get; } = [];
+    public List<Condition> DynamicConditions { get; } = [];
+    public List<DeclaredRequirement> Requirements { get; } = [];
     public DependencyBehavior SkipBehavior { get; private set; }
     public bool Proceeds { get; private set; }
     public bool Assured { get; private set; }
@@ -28,11 +26,19 @@ internal sealed class TargetDefinition : ITargetDefinition
     public ITargetDefinition Before(params Target[] targets) => Add(BeforeTargets, targets);
     public ITargetDefinition Triggers(params Target[] targets) => Add(TriggersTargets, targets);
     public ITargetDefinition TriggeredBy(params Target[] targets) => Add(TriggeredByTargets, targets);
-    public ITargetDefinition OnlyWhenStatic(Expression<Func<bool>> condition) => Set(() => StaticConditions.Add(condition));
-    public ITargetDefinition OnlyWhenDynamic(Expression<Func<bool>> condition) => Set(() => DynamicConditions.Add(condition));
+    public ITargetDefinition OnlyWhenStatic(Func<bool> condition, string text = "") =>
+        Set(() => StaticConditions.Add(new Condition(SourceText.OfLambda(text), condition)));
+
+    public ITargetDefinition OnlyWhenDynamic(Func<bool> condition, string text = "") =>
+        Set(() => DynamicConditions.Add(new Condition(SourceText.OfLambda(text), condition)));
+
     public ITargetDefinition WhenSkipped(DependencyBehavior behavior) => Set(() => SkipBehavior = behavior);
-    public ITargetDefinition Requires<T>(Expression<Func<T>> parameter) => Set(() => Requirements.Add(parameter));
-    public ITargetDefinition Requires(Expression<Func<bool>> condition) => Set(() => Requirements.Add(condition));
+    public ITargetDefinition Requires<T>(Func<T> parameter, string text = "") =>
+        Set(() => Requirements.Add(new DeclaredRequirement(() => parameter(), SourceText.OfLambda(text), IsCondition: false)));
+
+    public ITargetDefinition Requires(Func<bool> condition, string text = "") =>
+        Set(() => Requirements.Add(new DeclaredRequirement(() => condition(), SourceText.OfLambda(text), IsCondition: true)));
+
     public ITargetDefinition ProceedAfterFailure() => Set(() => Proceeds = true);
     public ITargetDefinition AssuredAfterFailure() => Set(() => Assured = true);
     public ITargetDefinition Unlisted() => Set(() => IsUnlisted = true);
@@ -58,3 +64,6 @@ internal sealed class TargetDefinition : ITargetDefinition
         return this;
     }
 }
+
+/// <summary>A requirement as declared: a parameter that must be set, or a condition that must hold.</summary>
+internal sealed record DeclaredRequirement(Func<object?> Value, string Text, bool IsCondition);

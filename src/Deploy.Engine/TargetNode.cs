@@ -30,33 +30,8 @@ internal sealed class TargetNode(string name, int order)
     public override string ToString() => Name;
 }
 
-/// <summary>A condition with its source text, both evaluated lazily: a run prints the text of a few conditions at most,
-/// and rendering every target's expressions up front was a visible share of a warm start.</summary>
-internal sealed class Condition(Func<string> text, Func<bool> evaluate)
-{
-    private readonly Lazy<string> text = new(text);
+/// <summary>A condition of a target with its source text, as the compiler gave it (<c>IsServerBuild</c>).</summary>
+internal sealed record Condition(string Text, Func<bool> Evaluate);
 
-    public Condition(string text, Func<bool> evaluate)
-        : this(() => text, evaluate)
-    {
-    }
-
-    public string Text => text.Value;
-
-    public Func<bool> Evaluate { get; } = evaluate;
-}
-
-/// <summary>A precondition of a target; <see cref="Description"/> (rendered on first use) completes "Target X requires ...".</summary>
-internal sealed class Requirement(Func<string> description, Func<bool> isSatisfied)
-{
-    private readonly Lazy<string> description = new(description);
-
-    public Requirement(string description, Func<bool> isSatisfied)
-        : this(() => description, isSatisfied)
-    {
-    }
-
-    public string Description => description.Value;
-
-    public Func<bool> IsSatisfied { get; } = isSatisfied;
-}
+/// <summary>A precondition of a target; <see cref="Description"/> completes "Target X requires ...".</summary>
+internal sealed record Requirement(string Description, Func<bool> IsSatisfied);

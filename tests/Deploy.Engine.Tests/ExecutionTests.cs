@@ -232,6 +232,33 @@ public sealed class ExecutionTests : IDisposable
     }
 
     [Fact]
+    public async Task A_requirement_that_throws_fails_with_its_text_and_the_message()
+    {
+        var result = await fixture.RunAsync(new GuardedBuild(), CancellationToken.None, "Publish");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Target Publish requires condition Ready(), which threw: no token file.", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_condition_is_printed_as_written()
+    {
+        var result = await fixture.RunAsync(new GuardedBuild(), CancellationToken.None, "Announce");
+        Assert.Matches(@"^Announce\s+Skipped\s+-\s+OnlyWhenStatic\(Level == Verbosity.Quiet && Ready\(\)\) was false$", result.Row("Announce"));
+    }
+
+    private sealed class GuardedBuild : BuildBase
+    {
+        private Verbosity Level { get; } = Verbosity.Normal;
+
+        private Target Publish => _ => _.Requires(() => Ready()).Executes(() => { });
+
+        private Target Announce => _ => _.OnlyWhenStatic(() => Level == Verbosity.Quiet &&
+            Ready()).Executes(() => { });
+
+        private bool Ready() => Level == Verbosity.Verbose ? true : throw new FileNotFoundException("no token file.");
+    }
+
+    [Fact]
     public async Task Static_conditions_can_read_the_invoked_targets()
     {
         var result = await fixture.RunAsync<LinkBuild>("only-invoked");
