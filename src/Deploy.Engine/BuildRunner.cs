@@ -75,7 +75,10 @@ public static class BuildRunner
 
             var catalog = TargetCatalog.Discover(build, parameters);
             if (Directory.Exists(Path.Combine(root, ".nuke")))
-                SchemaWriter.WriteIfChanged(Path.Combine(root, ".nuke", "build.schema.json"), parameters, catalog.Nodes);
+            {
+                SchemaWriter.WriteIfChanged(Path.Combine(root, ".nuke", "build.schema.json"), Path.Combine(build.TemporaryDirectory, "build.schema.stamp"),
+                    build.GetType(), parameters, catalog.Nodes);
+            }
 
             var defaultTarget = catalog.NameOf(build.GetDefaultTarget());
             var invoked = commandLine.Targets.Count > 0 ? commandLine.Targets

@@ -7,6 +7,22 @@ namespace Deploy.Engine;
 /// <summary>Writes <c>.nuke/build.schema.json</c> (parameters and target names) when its content changed.</summary>
 internal static class SchemaWriter
 {
+    /// <summary>
+    /// Generates and compares the schema only when the compiled build or the schema file changed since the last check: a
+    /// stamp (the build type and the versions of its and the engine's assemblies, the file's size and write time) says
+    /// so without the JSON writer, which was a visible share of a warm <c>--help</c>.
+    /// </summary>
+    public static bool WriteIfChanged(string path, string stampPath, Type buildType, IReadOnlyList<ParameterMember> parameters, IReadOnlyList<TargetNode> targets)
+    {
+        ArgumentNullException.ThrowIfNull(buildType);
+        var identity = $"{buildType.AssemblyQualifiedName} {buildType.Assembly.ManifestModule.ModuleVersionId} {typeof(SchemaWriter).Assembly.ManifestModule.ModuleVersionId}";
+        if (File.Exists(stampPath) && File.ReadAllText(stampPath) == Stamp(identity, path))
+            return false;
+        var written = WriteIfChanged(path, parameters, targets);
+        File.WriteAllText(stampPath, Stamp(identity, path));
+        return written;
+    }
+
     public static bool WriteIfChanged(string path, IReadOnlyList<ParameterMember> parameters, IReadOnlyList<TargetNode> targets)
     {
         var content = Generate(parameters, targets);
@@ -14,6 +30,12 @@ internal static class SchemaWriter
             return false;
         File.WriteAllText(path, content);
         return true;
+    }
+
+    private static string Stamp(string identity, string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? $"{identity}\n{file.Length} {file.LastWriteTimeUtc.Ticks}\n" : $"{identity}\nmissing\n";
     }
 
     public static string Generate(IReadOnlyList<ParameterMember> parameters, IReadOnlyList<TargetNode> targets)

@@ -83,6 +83,22 @@ public sealed class OutputTests : IDisposable
     }
 
     [Fact]
+    public async Task A_schema_file_changed_or_deleted_since_the_last_run_is_written_again()
+    {
+        await fixture.RunAsync<DeployBuild>("-h");
+        var path = Path.Combine(fixture.Root, ".nuke", "build.schema.json");
+        var schema = await File.ReadAllTextAsync(path);
+
+        await File.WriteAllTextAsync(path, "{}");
+        await fixture.RunAsync<DeployBuild>("-h");
+        Assert.Equal(schema, await File.ReadAllTextAsync(path));
+
+        File.Delete(path);
+        await fixture.RunAsync<DeployBuild>("-h");
+        Assert.Equal(schema, await File.ReadAllTextAsync(path));
+    }
+
+    [Fact]
     public async Task Schema_accepts_the_json_keys_it_describes()
     {
         await fixture.RunAsync<DeployBuild>("-h");
