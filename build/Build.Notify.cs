@@ -26,8 +26,12 @@ internal sealed partial class Build
     [Parameter("The outcomes that notify Slack, comma-separated (by default all but unchanged)")]
     readonly NotificationOutcome[] NotifyOn = [.. NotificationOutcomes.Default];
 
-    // Lazy: a static HttpClient is made with the Build instance, loading System.Net.Http even for --help.
-    static readonly Lazy<HttpClient> SlackHttp = new(() => new HttpClient { Timeout = System.Threading.Timeout.InfiniteTimeSpan });
+    // A holder class: its static field is made on first use, where a field of Build (even a Lazy<HttpClient>) loaded
+    // System.Net.Http with the Build type on every run, --help included.
+    static class SlackHttp
+    {
+        internal static readonly HttpClient Client = new() { Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    }
 
     DeployNotifier? notifier;
 
@@ -43,7 +47,7 @@ internal sealed partial class Build
             RegisterSecret(webhook.PathAndQuery.TrimStart('/'));
         }
 
-        var sender = new SlackWebhookSender(SlackHttp.Value) { OnAttempt = (attempt, answer) => Log.Debug($"Slack: attempt {attempt}: {answer}") };
+        var sender = new SlackWebhookSender(SlackHttp.Client) { OnAttempt = (attempt, answer) => Log.Debug($"Slack: attempt {attempt}: {answer}") };
         return new DeployNotifier(SlackWebhookUrl, NotifyOn, sender, Log);
     }
 

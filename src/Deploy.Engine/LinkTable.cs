@@ -16,7 +16,8 @@ internal enum LinkKind
 /// <summary>Collects resolved links per target, folding DependentFor/Before/TriggeredBy into the other side.</summary>
 internal sealed class LinkTable(IReadOnlyDictionary<System.Reflection.MethodInfo, string> namesByMethod)
 {
-    private readonly Dictionary<(string Name, LinkKind Kind), List<string>> links = [];
+    // One table per kind, keyed by name: a tuple key made the runtime compile its comparer at every start.
+    private readonly Dictionary<string, List<string>>[] links = [[], [], []];
 
     public void Add(string owner, IEnumerable<Target> targets, LinkKind kind, bool reverse)
     {
@@ -25,13 +26,13 @@ internal sealed class LinkTable(IReadOnlyDictionary<System.Reflection.MethodInfo
             if (!namesByMethod.TryGetValue(target.Method, out var other))
                 throw new BuildConfigurationException($"Target {owner} links to a delegate that is not a Target property of the build.");
             var (from, to) = reverse ? (other, owner) : (owner, other);
-            if (!links.TryGetValue((from, kind), out var list))
-                links[(from, kind)] = list = [];
+            if (!links[(int)kind].TryGetValue(from, out var list))
+                links[(int)kind][from] = list = [];
             if (!list.Contains(to))
                 list.Add(to);
         }
     }
 
     public IReadOnlyList<string> Get(string name, LinkKind kind) =>
-        links.TryGetValue((name, kind), out var list) ? list : [];
+        links[(int)kind].TryGetValue(name, out var list) ? list : [];
 }

@@ -17,6 +17,8 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
     /// <summary><c>Skip</c> from the JSON files, used when the command line has no <c>--skip</c>.</summary>
     public IReadOnlyList<string>? JsonSkip { get; private set; }
 
+    private Dictionary<string, string>? variablesByName;
+
     public void Bind(BuildBase build, IReadOnlyList<ParameterMember> parameters, CommandLine commandLine)
     {
         CheckOptionNames(parameters, commandLine);
@@ -62,8 +64,8 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
         if (option is not null)
             return (option.Values, "--" + option.Name, "command line --" + option.Name);
 
-        // Ordinal order keeps the choice deterministic when several spellings are set.
-        var variable = environment.Keys.Order(StringComparer.Ordinal).FirstOrDefault(k => parameter.IsNamed(k) && environment[k].Length > 0);
+        var variable = new[] { Variable(parameter.NormalizedName), Variable(parameter.NormalizedMemberName) }
+            .OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
         if (variable is not null)
             return ([environment[variable]], "env " + variable, "environment variable " + variable);
 
@@ -75,6 +77,26 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
         }
 
         return (null, "default", "default");
+    }
+
+    /// <summary>
+    /// The set environment variable spelled as the normalized name; of several spellings the first in ordinal order, so the
+    /// choice is deterministic. The environment is indexed once, not scanned per parameter.
+    /// </summary>
+    private string? Variable(string normalizedName)
+    {
+        if (variablesByName is null)
+        {
+            variablesByName = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (key, value) in environment)
+            {
+                var name = NameMatcher.Normalize(key);
+                if (value.Length > 0 && (!variablesByName.TryGetValue(name, out var other) || string.CompareOrdinal(key, other) < 0))
+                    variablesByName[name] = key;
+            }
+        }
+
+        return variablesByName.GetValueOrDefault(normalizedName);
     }
 
     private List<JsonParameters> LoadJsonFiles(IReadOnlyList<string> profiles, IReadOnlyList<ParameterMember> parameters)

@@ -10,6 +10,8 @@ internal sealed class ParameterMember
 
     private readonly FieldInfo? field;
     private readonly PropertyInfo? property;
+    private string? normalizedName;
+    private string? normalizedMemberName;
 
     private ParameterMember(MemberInfo member, ParameterAttribute attribute)
     {
@@ -42,7 +44,15 @@ internal sealed class ParameterMember
     /// <summary>Where the current value came from, as shown in --help.</summary>
     public string Source { get; set; } = "default";
 
-    public bool IsNamed(string name) => NameMatcher.Matches(name, Name) || NameMatcher.Matches(name, MemberName);
+    public bool IsNamed(string name) => IsNormalizedName(NameMatcher.Normalize(name));
+
+    /// <summary>Whether a name already normalized (<see cref="NameMatcher.Normalize"/>) names this parameter.</summary>
+    public bool IsNormalizedName(string normalized) => normalized == NormalizedName || normalized == NormalizedMemberName;
+
+    /// <summary>The normalized spellings, computed once: every option, variable and JSON key is matched against them.</summary>
+    public string NormalizedName => normalizedName ??= NameMatcher.Normalize(Name);
+
+    public string NormalizedMemberName => normalizedMemberName ??= NameMatcher.Normalize(MemberName);
 
     public object? GetValue(object build) => property is not null ? property.GetValue(build) : field!.GetValue(build);
 

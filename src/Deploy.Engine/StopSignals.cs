@@ -11,13 +11,16 @@ internal sealed class StopSignals : IDisposable
 {
     private readonly CancellationTokenSource cancellation = new();
     private readonly TextWriter error;
+    private readonly PosixSignalRegistration interrupt;
     private readonly PosixSignalRegistration terminate;
     private int received;
 
     public StopSignals(TextWriter error)
     {
         this.error = error;
-        Console.CancelKeyPress += OnCancelKeyPress;
+        // Not Console.CancelKeyPress: subscribing to it initializes the console's terminal handling, a tenth of a warm
+        // --help; a signal registration is all a stop needs.
+        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
         terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnTerminate);
     }
 
@@ -35,12 +38,12 @@ internal sealed class StopSignals : IDisposable
 
     public void Dispose()
     {
-        Console.CancelKeyPress -= OnCancelKeyPress;
+        interrupt.Dispose();
         terminate.Dispose();
         cancellation.Dispose();
     }
 
-    private void OnCancelKeyPress(object? sender, ConsoleCancelEventArgs e) => e.Cancel = Stop(PosixSignal.SIGINT, "Ctrl-C");
+    private void OnInterrupt(PosixSignalContext context) => context.Cancel = Stop(PosixSignal.SIGINT, "Ctrl-C");
 
     private void OnTerminate(PosixSignalContext context) => context.Cancel = Stop(PosixSignal.SIGTERM, "SIGTERM");
 
