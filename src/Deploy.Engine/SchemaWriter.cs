@@ -15,7 +15,7 @@ internal static class SchemaWriter
     public static bool WriteIfChanged(string path, string stampPath, Type buildType, IReadOnlyList<ParameterMember> parameters, IReadOnlyList<TargetNode> targets)
     {
         ArgumentNullException.ThrowIfNull(buildType);
-        var identity = $"{buildType.AssemblyQualifiedName} {buildType.Assembly.ManifestModule.ModuleVersionId} {typeof(SchemaWriter).Assembly.ManifestModule.ModuleVersionId}";
+        var identity = $"{buildType.AssemblyQualifiedName} {VersionOf(buildType.Assembly)} {VersionOf(typeof(SchemaWriter).Assembly)}";
         if (File.Exists(stampPath) && File.ReadAllText(stampPath) == Stamp(identity, path))
             return false;
         var written = WriteIfChanged(path, parameters, targets);
@@ -30,6 +30,13 @@ internal static class SchemaWriter
             return false;
         File.WriteAllText(path, content);
         return true;
+    }
+
+    /// <summary>The module version id as two numbers: formatting a Guid (or hex) is compiled at run time, on every start.</summary>
+    private static string VersionOf(System.Reflection.Assembly assembly)
+    {
+        var bytes = assembly.ManifestModule.ModuleVersionId.ToByteArray();
+        return $"{BitConverter.ToUInt64(bytes, 0)}.{BitConverter.ToUInt64(bytes, 8)}";
     }
 
     private static string Stamp(string identity, string path)

@@ -30,21 +30,22 @@ internal sealed class TargetCatalog
         var properties = TargetProperties(build.GetType());
         CheckDuplicates(properties.Select(p => p.Name));
 
-        var definitions = new List<(string Name, TargetDefinition Definition)>();
+        var definitions = new List<TargetDefinition>();
         var namesByMethod = new Dictionary<MethodInfo, string>();
         foreach (var property in properties)
         {
             var target = (Target?)property.GetValue(build)
                 ?? throw new BuildConfigurationException($"Target {property.Name} returns null.");
             namesByMethod[target.Method] = property.Name;
-            var definition = new TargetDefinition();
+            var definition = new TargetDefinition(property.Name);
             target(definition);
-            definitions.Add((property.Name, definition));
+            definitions.Add(definition);
         }
 
         var links = new LinkTable(namesByMethod);
-        foreach (var (name, definition) in definitions)
+        foreach (var definition in definitions)
         {
+            var name = definition.Name;
             links.Add(name, definition.DependsOnTargets, LinkKind.DependsOn, reverse: false);
             links.Add(name, definition.DependentForTargets, LinkKind.DependsOn, reverse: true);
             links.Add(name, definition.AfterTargets, LinkKind.After, reverse: false);
@@ -53,20 +54,20 @@ internal sealed class TargetCatalog
             links.Add(name, definition.TriggeredByTargets, LinkKind.Triggers, reverse: true);
         }
 
-        var nodes = definitions.Select((entry, order) => new TargetNode(entry.Name, order)
+        var nodes = definitions.Select((definition, order) => new TargetNode(definition.Name, order)
         {
-            Description = entry.Definition.DescriptionText,
-            DependsOn = links.Get(entry.Name, LinkKind.DependsOn),
-            After = links.Get(entry.Name, LinkKind.After),
-            Triggers = links.Get(entry.Name, LinkKind.Triggers),
-            StaticConditions = entry.Definition.StaticConditions,
-            DynamicConditions = entry.Definition.DynamicConditions,
-            Requirements = [.. entry.Definition.Requirements.Select(r => ToRequirement(r, parameters))],
-            WhenSkipped = entry.Definition.SkipBehavior,
-            ProceedAfterFailure = entry.Definition.Proceeds,
-            AssuredAfterFailure = entry.Definition.Assured,
-            Unlisted = entry.Definition.IsUnlisted,
-            Actions = entry.Definition.Actions,
+            Description = definition.DescriptionText,
+            DependsOn = links.Get(definition.Name, LinkKind.DependsOn),
+            After = links.Get(definition.Name, LinkKind.After),
+            Triggers = links.Get(definition.Name, LinkKind.Triggers),
+            StaticConditions = definition.StaticConditions,
+            DynamicConditions = definition.DynamicConditions,
+            Requirements = [.. definition.Requirements.Select(r => ToRequirement(r, parameters))],
+            WhenSkipped = definition.SkipBehavior,
+            ProceedAfterFailure = definition.Proceeds,
+            AssuredAfterFailure = definition.Assured,
+            Unlisted = definition.IsUnlisted,
+            Actions = definition.Actions,
         }).ToList();
         return new TargetCatalog(nodes, namesByMethod);
     }

@@ -1,8 +1,11 @@
 namespace Deploy.Engine;
 
 /// <summary>Collects what a target property declares; links stay delegates until the catalog resolves them.</summary>
-internal sealed class TargetDefinition : ITargetDefinition
+internal sealed class TargetDefinition(string name) : ITargetDefinition
 {
+    /// <summary>The target's name: the property's.</summary>
+    public string Name => name;
+
     public string? DescriptionText { get; private set; }
     public List<Target> DependsOnTargets { get; } = [];
     public List<Target> DependentForTargets { get; } = [];
