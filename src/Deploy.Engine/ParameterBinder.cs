@@ -64,8 +64,8 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
         if (option is not null)
             return (option.Values, "--" + option.Name, "command line --" + option.Name);
 
-        var variable = new[] { Variable(parameter.NormalizedName), Variable(parameter.NormalizedMemberName) }
-            .OfType<string>().Order(StringComparer.Ordinal).FirstOrDefault();
+        var (byName, byMemberName) = (Variable(parameter.NormalizedName), Variable(parameter.NormalizedMemberName));
+        var variable = byName is not null && byMemberName is not null && string.CompareOrdinal(byMemberName, byName) < 0 ? byMemberName : byName ?? byMemberName;
         if (variable is not null)
             return ([environment[variable]], "env " + variable, "environment variable " + variable);
 
@@ -116,12 +116,22 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
         return files;
     }
 
+    private static readonly JsonDocumentOptions JsonOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Parses a document of every shape a parameters file has, so the first real parse finds the reader ready.</summary>
+    public static void WarmUp()
+    {
+        using var document = JsonDocument.Parse("""{ "a": "b", "c": [1, true, null] }""", JsonOptions);
+        foreach (var property in document.RootElement.EnumerateObject())
+            _ = ToStrings(property.Value, "", property.Name);
+    }
+
     private JsonParameters Load(string path, string name, IReadOnlyList<ParameterMember> parameters)
     {
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllText(path), new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+            document = JsonDocument.Parse(File.ReadAllText(path), JsonOptions);
         }
         catch (JsonException exception)
         {
