@@ -54,9 +54,10 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
 
         Assert.Equal(expected, sandbox.Refs(servers.Static.RepositoryPath("static-refs")));
         Assert.DoesNotContain(GitHttpServer.StaticUsername, File.ReadAllText(Path.Combine(sandbox.Source, ".git", "config")), StringComparison.Ordinal);
-        var remoteCommands = sandbox.Log.Lines.Where(l => l.StartsWith("> git", StringComparison.Ordinal) && (l.Contains(" ls-remote ", StringComparison.Ordinal) || l.Contains(" push ", StringComparison.Ordinal))).ToList();
-        Assert.Equal(2, remoteCommands.Count);
-        Assert.All(remoteCommands, l => Assert.Contains(" " + remote.AbsoluteUri, l, StringComparison.Ordinal));
+        // One git talks to the remote: remote-http lists the refs and pushes.
+        var remoteCommands = sandbox.Log.Lines.Where(l => l.StartsWith("> git", StringComparison.Ordinal) && l.Contains(remote.Host, StringComparison.Ordinal)).ToList();
+        Assert.Single(remoteCommands);
+        Assert.Contains(" remote-http " + remote.AbsoluteUri, remoteCommands[0], StringComparison.Ordinal);
         Assert.All(remoteCommands, l => Assert.DoesNotContain("@", l, StringComparison.Ordinal));
         Assert.Contains("POST /v1/repos/static-refs/git-receive-pack 200", servers.Static.Requests("static-refs"));
         sandbox.AssertNoSecretLeaked(StaticSecrets, servers.Static.RepositoryPath("static-refs"));
@@ -74,8 +75,11 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
 
         Assert.Equal(sandbox.Refs(sandbox.Source), sandbox.Refs(servers.SigV4.RepositoryPath("preemptive")));
         Assert.Equal([RefChange.FastForward], second.Updates.Select(u => u.Change));
+        // Per mirror what a plain git push makes: the receive-pack ref advertisement and the POST (no separate ls-remote).
         var requests = servers.SigV4.Requests("preemptive");
-        Assert.Equal(6, requests.Count);
+        Assert.Equal(4, requests.Count);
+        Assert.Equal(2, requests.Count(r => r.StartsWith("GET /v1/repos/preemptive/info/refs?service=git-receive-pack ", StringComparison.Ordinal)));
+        Assert.Equal(2, requests.Count(r => r.StartsWith("POST /v1/repos/preemptive/git-receive-pack ", StringComparison.Ordinal)));
         Assert.All(requests, r => Assert.EndsWith(" 200", r, StringComparison.Ordinal));
         Assert.NotEqual(expected["refs/heads/main"], sandbox.Refs(servers.SigV4.RepositoryPath("preemptive"))["refs/heads/main"]);
         AssertNoSecretLeaked(servers.SigV4, "preemptive");
@@ -302,6 +306,26 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
         Assert.Contains("the git credentials were rejected", otherSecret.Message, StringComparison.Ordinal);
         Assert.Empty(sandbox.Refs(servers.SigV4.RepositoryPath("expired")));
         AssertNoSecretLeaked(servers.SigV4, "expired", "someOtherSecretKey/DoNotLeak0003");
+    }
+
+    [Fact]
+    public async Task A_push_the_server_declines_fails_naming_the_ref_and_the_reason_and_shows_the_servers_message()
+    {
+        sandbox.CreateHistory();
+        var remote = servers.Static.CreateRepository("declined", sandbox.Environment);
+        var hook = Path.Combine(servers.Static.RepositoryPath("declined"), "hooks", "pre-receive");
+        File.WriteAllText(hook, "#!/bin/sh\necho 'pushes are frozen today' >&2\nexit 1\n");
+        if (!OperatingSystem.IsWindows())
+            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, StaticCredentials())));
+
+        Assert.StartsWith($"The push to {remote} was rejected for ", failure.Message, StringComparison.Ordinal);
+        Assert.Contains("refs/heads/main (pre-receive hook declined)", failure.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("no match", failure.Message, StringComparison.Ordinal);
+        Assert.Contains(sandbox.Log.Lines, l => l.Contains("pushes are frozen today", StringComparison.Ordinal));
+        Assert.Empty(sandbox.Refs(servers.Static.RepositoryPath("declined")));
+        sandbox.AssertNoSecretLeaked(StaticSecrets, servers.Static.RepositoryPath("declined"));
     }
 
     [Fact]
