@@ -34,13 +34,15 @@ public sealed partial class GitMirror
     private async Task<GitRemoteHelper> StartHelperAsync(GitMirrorOptions options, CancellationToken cancellationToken)
     {
         var credentials = await CredentialEnvironmentAsync(options, cancellationToken);
-        return GitRemoteHelper.Start(options.SourceDirectory, CredentialConfig, options.RemoteUrl, childEnvironment, GitEnvironment(credentials), log);
+        var helper = GitRemoteHelper.Start(options.SourceDirectory, CredentialConfig, options.RemoteUrl, childEnvironment, GitEnvironment(credentials), log);
+        helper.RequestRefs();
+        return helper;
     }
 
     /// <summary>The refs the target advertises for a push (receive-pack), which the push then reuses.</summary>
     private static async Task<Dictionary<string, string>> ListTargetAsync(GitRemoteHelper helper, GitMirrorOptions options, CancellationToken cancellationToken)
     {
-        var listed = await helper.ListForPushAsync(cancellationToken);
+        var listed = await helper.ReadRefsAsync(cancellationToken);
         if (listed is null)
         {
             var exitCode = await helper.CloseAsync(cancellationToken);

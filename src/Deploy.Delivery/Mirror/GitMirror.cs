@@ -258,17 +258,20 @@ public sealed partial class GitMirror(ToolRunner tools, IBuildLog log, Action<st
         }
     }
 
+    /// <summary>Output that is only parsed is read by <see cref="GitProcess"/>; shown output streams through the tool runner.</summary>
     private Task<ToolResult> GitAsync(
         string directory, IEnumerable<string> arguments, CancellationToken cancellationToken, bool echo = false,
         IReadOnlyDictionary<string, string?>? extra = null) =>
-        tools.RunAsync("git", arguments, new ToolOptions
-        {
-            WorkingDirectory = directory,
-            Environment = GitEnvironment(extra),
-            CaptureOutput = true,
-            EchoOutput = echo,
-            ThrowOnFailure = false,
-        }, cancellationToken);
+        echo
+            ? tools.RunAsync("git", arguments, new ToolOptions
+            {
+                WorkingDirectory = directory,
+                Environment = GitEnvironment(extra),
+                CaptureOutput = true,
+                EchoOutput = true,
+                ThrowOnFailure = false,
+            }, cancellationToken)
+            : GitProcess.RunAsync(directory, [.. arguments], childEnvironment, GitEnvironment(extra), log, cancellationToken);
 
     /// <summary>Never a prompt, English messages (<see cref="GitRemoteErrors"/> reads them), plus <paramref name="extra"/>.</summary>
     private static Dictionary<string, string?> GitEnvironment(IReadOnlyDictionary<string, string?>? extra)

@@ -1,4 +1,3 @@
-using System.ComponentModel;
 using System.Diagnostics;
 using System.Text;
 using Deploy.Engine;
@@ -13,13 +12,12 @@ namespace Deploy.Delivery.Mirror;
 /// </summary>
 internal sealed class GitRemoteHelper : IAsyncDisposable
 {
-    private static readonly Encoding Utf8 = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
-
     private readonly Process process;
     private readonly IBuildLog log;
     private readonly List<string> errorOutput = [];
     private readonly Lock gate = new();
     private bool echoErrors;
+    private Task errorsRead = Task.CompletedTask;
 
     private GitRemoteHelper(Process process, IBuildLog log)
     {
@@ -48,61 +46,21 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
         string directory, IReadOnlyList<string> configuration, Uri remote, IReadOnlyDictionary<string, string>? environment,
         IReadOnlyDictionary<string, string?> extra, IBuildLog log)
     {
-        var arguments = new List<string>(configuration) { "remote-" + remote.Scheme, remote.AbsoluteUri, remote.AbsoluteUri };
-        log.Information("> " + ToolRunner.CommandText("git", arguments));
-        var startInfo = new ProcessStartInfo("git")
-        {
-            UseShellExecute = false,
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            StandardInputEncoding = Utf8,
-            StandardOutputEncoding = Utf8,
-            StandardErrorEncoding = Utf8,
-            WorkingDirectory = directory,
-        };
-        foreach (var argument in arguments)
-            startInfo.ArgumentList.Add(argument);
-        if (environment is not null)
-        {
-            startInfo.Environment.Clear();
-            foreach (var (name, value) in environment)
-                startInfo.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in extra)
-        {
-            if (value is null)
-                startInfo.Environment.Remove(name);
-            else
-                startInfo.Environment[name] = value;
-        }
-
-        var process = new Process { StartInfo = startInfo };
+        List<string> arguments = [.. configuration, "remote-" + remote.Scheme, remote.AbsoluteUri, remote.AbsoluteUri];
+        var process = GitProcess.Start(directory, arguments, environment, extra, redirectInput: true, log);
         var helper = new GitRemoteHelper(process, log);
-        process.ErrorDataReceived += (_, e) => helper.OnError(e.Data);
-        try
-        {
-            process.Start();
-        }
-        catch (Win32Exception e)
-        {
-            process.Dispose();
-            throw new BuildFailedException($"git could not be started: {e.Message}", e);
-        }
-
-        process.BeginErrorReadLine();
         process.StandardInput.AutoFlush = true;
+        helper.errorsRead = GitProcess.ReadLinesAsync(process.StandardError, isLast: null, onLine: helper.OnError);
         return helper;
     }
 
-    /// <summary>The target's refs as <c>sha ref</c> lines; null when the helper failed (see <see cref="ErrorOutput"/>).</summary>
-    public async Task<IReadOnlyList<string>?> ListForPushAsync(CancellationToken cancellationToken)
-    {
-        if (!await SendAsync("list for-push\n", cancellationToken))
-            return null;
-        return await ReadUntilBlankAsync(cancellationToken);
-    }
+    /// <summary>Asks for the target's refs (<c>list for-push</c>) and returns at once, so the helper's request travels while
+    /// other gits start; <see cref="ReadRefsAsync"/> reads the answer.</summary>
+    public void RequestRefs() => Send("list for-push\n"); // when gone already, ReadRefsAsync finds no answer
+
+    /// <summary>The answer to <see cref="RequestRefs"/>: <c>sha ref</c> lines; null when the helper failed (see
+    /// <see cref="ErrorOutput"/>).</summary>
+    public Task<IReadOnlyList<string>?> ReadRefsAsync(CancellationToken cancellationToken) => ReadUntilBlankAsync(cancellationToken);
 
     /// <summary>
     /// Pushes <paramref name="refspecs"/> (<c>sha:ref</c>, <c>:ref</c>), each ref in <paramref name="leases"/> only while the
@@ -116,9 +74,9 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
             echoErrors = true;
         foreach (var lease in leases)
         {
-            if (!await SendAsync($"option cas {lease}\n", cancellationToken))
+            if (!Send($"option cas {lease}\n"))
                 return null;
-            var answer = await ReadLineAsync(cancellationToken);
+            var answer = await ReadAsync(GitProcess.ReadLineAsync(process.StandardOutput), cancellationToken);
             if (answer != "ok")
                 throw new BuildFailedException($"git remote-http refused --force-with-lease ({answer ?? "no answer"}); nothing was pushed.");
         }
@@ -126,7 +84,7 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
         var commands = new StringBuilder();
         foreach (var refspec in refspecs)
             commands.Append("push ").Append(refspec).Append('\n');
-        if (!await SendAsync(commands.Append('\n').ToString(), cancellationToken))
+        if (!Send(commands.Append('\n').ToString()))
             return null;
         return await ReadUntilBlankAsync(cancellationToken);
     }
@@ -134,15 +92,17 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
     /// <summary>Ends the session and returns git's exit code.</summary>
     public async Task<int> CloseAsync(CancellationToken cancellationToken)
     {
-        try
+        // A blank line ends the session; end of input alone is an error to the helper (exit code 1).
+        if (Send("\n"))
         {
-            // A blank line ends the session; end of input alone is an error to the helper (exit code 1).
-            await process.StandardInput.WriteAsync("\n".AsMemory(), cancellationToken);
-            process.StandardInput.Close();
-        }
-        catch (IOException)
-        {
-            // Already gone: its exit code says how.
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // Already gone: its exit code says how.
+            }
         }
 
         try
@@ -151,11 +111,11 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            Kill();
+            GitProcess.Kill(process);
             throw;
         }
 
-        process.WaitForExit(); // drains the error handler
+        await errorsRead; // every line of standard error
         return process.ExitCode;
     }
 
@@ -192,12 +152,13 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
             log.Write(line);
     }
 
-    /// <summary>False when the helper is gone (it died on an error it printed to stderr).</summary>
-    private async Task<bool> SendAsync(string text, CancellationToken cancellationToken)
+    /// <summary>False when the helper is gone (it died on an error it printed to stderr). A few bytes to a pipe: the
+    /// write does not block.</summary>
+    private bool Send(string text)
     {
         try
         {
-            await process.StandardInput.WriteAsync(text.AsMemory(), cancellationToken);
+            process.StandardInput.Write(text);
             return true;
         }
         catch (IOException)
@@ -207,29 +168,17 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
     }
 
     /// <summary>Lines up to the blank line that ends an answer; null when the helper exits first.</summary>
-    private async Task<IReadOnlyList<string>?> ReadUntilBlankAsync(CancellationToken cancellationToken)
-    {
-        var lines = new List<string>();
-        while (await ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (line.Length == 0)
-                return lines;
-            lines.Add(line);
-        }
+    private async Task<IReadOnlyList<string>?> ReadUntilBlankAsync(CancellationToken cancellationToken) =>
+        await ReadAsync(GitProcess.ReadLinesAsync(process.StandardOutput, isLast: line => line.Length == 0, onLine: null), cancellationToken);
 
-        return null;
-    }
-
-    private async Task<string?> ReadLineAsync(CancellationToken cancellationToken)
+    /// <summary>Cancellation kills the helper, which ends the blocked read.</summary>
+    private async Task<T> ReadAsync<T>(Task<T> read, CancellationToken cancellationToken)
     {
-        try
+        using (cancellationToken.Register(() => GitProcess.Kill(process)))
         {
-            return await process.StandardOutput.ReadLineAsync(cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            Kill();
-            throw;
+            var result = await read;
+            cancellationToken.ThrowIfCancellationRequested();
+            return result;
         }
     }
 
@@ -242,18 +191,6 @@ internal sealed class GitRemoteHelper : IAsyncDisposable
         catch (InvalidOperationException)
         {
             return true;
-        }
-    }
-
-    private void Kill()
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-        }
-        catch (InvalidOperationException)
-        {
-            // Not running.
         }
     }
 }
