@@ -309,26 +309,6 @@ public sealed class GitMirrorTests(GitHttpServers servers) : IClassFixture<GitHt
     }
 
     [Fact]
-    public async Task A_push_the_server_declines_fails_naming_the_ref_and_the_reason_and_shows_the_servers_message()
-    {
-        sandbox.CreateHistory();
-        var remote = servers.Static.CreateRepository("declined", sandbox.Environment);
-        var hook = Path.Combine(servers.Static.RepositoryPath("declined"), "hooks", "pre-receive");
-        File.WriteAllText(hook, "#!/bin/sh\necho 'pushes are frozen today' >&2\nexit 1\n");
-        if (!OperatingSystem.IsWindows())
-            File.SetUnixFileMode(hook, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-
-        var failure = await Assert.ThrowsAsync<BuildFailedException>(() => sandbox.MirrorAsync(sandbox.Options(remote, StaticCredentials())));
-
-        Assert.StartsWith($"The push to {remote} was rejected for ", failure.Message, StringComparison.Ordinal);
-        Assert.Contains("refs/heads/main (pre-receive hook declined)", failure.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("no match", failure.Message, StringComparison.Ordinal);
-        Assert.Contains(sandbox.Log.Lines, l => l.Contains("pushes are frozen today", StringComparison.Ordinal));
-        Assert.Empty(sandbox.Refs(servers.Static.RepositoryPath("declined")));
-        sandbox.AssertNoSecretLeaked(StaticSecrets, servers.Static.RepositoryPath("declined"));
-    }
-
-    [Fact]
     public async Task A_missing_repository_fails_with_one_clear_line()
     {
         sandbox.CreateHistory();
