@@ -20,7 +20,7 @@ public sealed record MirrorResult(IReadOnlyList<RefUpdate> Updates)
 /// <summary>
 /// Pushes a local repository to a remote like GitLab's push mirror: every branch and tag in the mirrored namespaces,
 /// refs deleted at the source pruned at the target, rewrites refused unless forced (decided before pushing, from
-/// <c>git ls-remote</c> and <c>git merge-base --is-ancestor</c>), and no push at all when the target is up to date.
+/// the target's refs and <c>git merge-base --is-ancestor</c>), and no push at all when the target is up to date.
 /// The password reaches git through an inline credential helper that reads it from the git process's environment:
 /// never in the URL, <c>.git/config</c>, a file or the log. Over http(s) one <c>git remote-http</c> process lists the
 /// target and pushes (<see cref="GitRemoteHelper"/>): the requests of a plain <c>git push</c>, no separate ls-remote.
