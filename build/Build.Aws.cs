@@ -92,7 +92,11 @@ internal sealed partial class Build
         }
 
         // The session's CredentialsObserver masked them (and masks each refresh); the local cloud's session is built the same way.
-        Log.Debug($"AWS: {Cloud} cloud, region {session.Region}, CloudFormation at {session.EndpointFor(AwsService.CloudFormation)}, access key {credentials.AccessKey}");
+        // Only when shown: resolving an endpoint reads the partition data and the profile, which Mirror never needs.
+        if (Verbosity == Verbosity.Verbose)
+        {
+            Log.Debug($"AWS: {Cloud} cloud, region {session.Region}, CloudFormation at {session.EndpointFor(AwsService.CloudFormation)}, access key {credentials.AccessKey}");
+        }
         return awsSession = session;
     }
 

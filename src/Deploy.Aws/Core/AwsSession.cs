@@ -16,14 +16,26 @@ namespace Deploy.Aws;
 /// </summary>
 public sealed class AwsSession : IDisposable
 {
-    private readonly HttpClient http;
+    private readonly AwsSessionOptions settings;
+    private readonly Lazy<string?> profileEndpointUrl;
+    private readonly Lazy<AwsSessionOptions> resolvedOptions;
+    private readonly Lock httpGate = new();
     private readonly Func<TimeSpan, CancellationToken, Task> delay;
     private readonly Func<double> jitter;
     private readonly Func<DateTimeOffset> clock;
+    private HttpClient? http;
 
     /// <summary>Builds a session from explicit settings: <see cref="AwsSessionOptions.Region"/> and
     /// <see cref="AwsSessionOptions.Credentials"/> are required. Use <see cref="Create"/> for the default chains.</summary>
     public AwsSession(AwsSessionOptions options)
+        : this(options, null)
+    {
+    }
+
+    /// <param name="options">As for the public constructor.</param>
+    /// <param name="profileEndpointLookup">Finds the profile's <c>endpoint_url</c> when first needed, for a session whose
+    /// profile <see cref="Create"/> did not read; null: <see cref="AwsSessionOptions.ProfileEndpointUrl"/>.</param>
+    private AwsSession(AwsSessionOptions options, Func<string?>? profileEndpointLookup)
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrWhiteSpace(options.Region))
@@ -41,21 +53,21 @@ public sealed class AwsSession : IDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.MaxAttempts, "MaxAttempts must be at least 1.");
         }
 
-        Options = options;
+        settings = options;
+        profileEndpointUrl = new Lazy<string?>(profileEndpointLookup ?? (() => options.ProfileEndpointUrl));
+        resolvedOptions = new Lazy<AwsSessionOptions>(() => profileEndpointUrl.Value == options.ProfileEndpointUrl ? options : options with { ProfileEndpointUrl = profileEndpointUrl.Value });
         Region = options.Region;
         Credentials = options.CredentialsObserver is { } observer && options.Credentials is not ObservedCredentials
             ? new ObservedCredentials(options.Credentials, observer)
             : options.Credentials;
-        http = options.HttpHandler is null
-            ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
-            : new HttpClient(options.HttpHandler, disposeHandler: false);
-        http.Timeout = Timeout.InfiniteTimeSpan;
         delay = options.Delay ?? Task.Delay;
         jitter = options.Jitter ?? Random.Shared.NextDouble;
         clock = options.Clock ?? (() => DateTimeOffset.UtcNow);
     }
 
-    public AwsSessionOptions Options { get; }
+    /// <summary>The settings, <see cref="AwsSessionOptions.ProfileEndpointUrl"/> included (read from the profile on first
+    /// access when <see cref="Create"/> deferred it).</summary>
+    public AwsSessionOptions Options => resolvedOptions.Value;
 
     public string Region { get; }
 
@@ -74,6 +86,14 @@ public sealed class AwsSession : IDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var environment = options.Environment;
+        var knownRegion = options.Region ?? AwsEndpoints.Get(environment, "AWS_REGION") ?? AwsEndpoints.Get(environment, "AWS_DEFAULT_REGION");
+        if (options.Credentials is not null && options.Profile is null && knownRegion is not null)
+        {
+            // Nothing left for the profile to decide but its endpoint_url: read it when an endpoint is first needed, so a
+            // session that only signs (Mirror's git password) reads no config file. Nothing here can fail, as before.
+            return new AwsSession(options with { Region = knownRegion }, () => options.ProfileEndpointUrl ?? ProfileEndpointUrlOf(options));
+        }
+
         var store = options.ProfilesLocation is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(options.ProfilesLocation);
         var profileName = options.Profile ?? AwsEndpoints.Get(environment, "AWS_PROFILE") ?? "default";
         if (!store.TryGetProfile(profileName, out var profile))
@@ -104,12 +124,44 @@ public sealed class AwsSession : IDisposable
 
     /// <summary>The URL calls to <paramref name="service"/> go to.</summary>
     public Uri EndpointFor(AwsService service) =>
-        AwsEndpoints.Resolve(service, Region, Options.Environment, Options.ProfileEndpointUrl);
+        AwsEndpoints.Resolve(service, Region, settings.Environment, profileEndpointUrl.Value);
 
     /// <summary>Current credentials (refreshed by the SDK when temporary), e.g. for CodeCommit git passwords.</summary>
     public Task<ImmutableCredentials> GetCredentialsAsync() => Credentials.GetCredentialsAsync();
 
-    public void Dispose() => http.Dispose();
+    public void Dispose()
+    {
+        lock (httpGate)
+        {
+            http?.Dispose();
+        }
+    }
+
+    /// <summary>The <c>endpoint_url</c> of <c>AWS_PROFILE</c>'s profile (else <c>default</c>), or null.</summary>
+    private static string? ProfileEndpointUrlOf(AwsSessionOptions options)
+    {
+        var store = options.ProfilesLocation is null ? new CredentialProfileStoreChain() : new CredentialProfileStoreChain(options.ProfilesLocation);
+        var profileName = AwsEndpoints.Get(options.Environment, "AWS_PROFILE") ?? "default";
+        return store.TryGetProfile(profileName, out var profile) ? profile.EndpointUrl : null;
+    }
+
+    /// <summary>Made on the first call: creating the handler loads System.Net.Http, which a session that only signs
+    /// git passwords never needs.</summary>
+    private HttpClient Http()
+    {
+        lock (httpGate)
+        {
+            if (http is null)
+            {
+                http = settings.HttpHandler is null
+                    ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }, disposeHandler: true)
+                    : new HttpClient(settings.HttpHandler, disposeHandler: false);
+                http.Timeout = Timeout.InfiniteTimeSpan;
+            }
+
+            return http;
+        }
+    }
 
     private static AWSCredentials ResolveCredentials(CredentialProfileStoreChain store, string? profileName)
     {
@@ -168,8 +220,8 @@ public sealed class AwsSession : IDisposable
                 {
                     // The clock starts after signing: resolving credentials (SSO, web identity) is not the server's time.
                     using var message = await SignedMessageAsync(request, endpoint, cancellationToken).ConfigureAwait(false);
-                    attemptCancellation.CancelAfter(Options.AttemptTimeout);
-                    using var response = await http.SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptCancellation.Token).ConfigureAwait(false);
+                    attemptCancellation.CancelAfter(settings.AttemptTimeout);
+                    using var response = await Http().SendAsync(message, HttpCompletionOption.ResponseContentRead, attemptCancellation.Token).ConfigureAwait(false);
                     var body = await response.Content.ReadAsByteArrayAsync(attemptCancellation.Token).ConfigureAwait(false);
                     var requestId = Header(response, "x-amzn-RequestId") ?? Header(response, "x-amz-request-id");
                     if (response.IsSuccessStatusCode)
@@ -194,10 +246,10 @@ public sealed class AwsSession : IDisposable
                 catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
                 {
                     inner = ex;
-                    error = TransportError(request, "RequestTimeout", $"No response within {Options.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
+                    error = TransportError(request, "RequestTimeout", $"No response within {settings.AttemptTimeout.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s.");
                     retryable = true;
                 }
-                catch (HttpRequestException ex) when (Options.UnreachableHint is not null && IsConnectionRefused(ex))
+                catch (HttpRequestException ex) when (settings.UnreachableHint is not null && IsConnectionRefused(ex))
                 {
                     inner = ex;
                     error = TransportError(request, "EndpointDown", Unreachable(endpoint, ex));
@@ -217,14 +269,14 @@ public sealed class AwsSession : IDisposable
                 }
             }
 
-            var willRetry = retryable && attempt < Options.MaxAttempts;
+            var willRetry = retryable && attempt < settings.MaxAttempts;
             Observe(request, attempt, error.StatusCode == 0 ? null : (int)error.StatusCode, started, error.RequestId, error.Code, willRetry);
             if (!willRetry)
             {
                 throw service.ExceptionFactory(error, inner);
             }
 
-            await delay(AwsRetryPolicy.Backoff(attempt, Options.BaseDelay, Options.MaxDelay, jitter()), cancellationToken).ConfigureAwait(false);
+            await delay(AwsRetryPolicy.Backoff(attempt, settings.BaseDelay, settings.MaxDelay, jitter()), cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -275,14 +327,14 @@ public sealed class AwsSession : IDisposable
         var what = refused
             ? $"{endpoint.GetLeftPart(UriPartial.Authority)} refused the connection ({ex.Message})"
             : ex.Message;
-        return refused && Options.UnreachableHint is { } hint ? $"{what}; {hint}" : what;
+        return refused && settings.UnreachableHint is { } hint ? $"{what}; {hint}" : what;
     }
 
     private static string StatusCodeName(HttpStatusCode status) =>
         string.Create(CultureInfo.InvariantCulture, $"Http{(int)status}");
 
     private void Observe(AwsHttpRequest request, int attempt, int? status, long started, string? requestId, string? errorCode, bool willRetry) =>
-        Options.Observer?.Invoke(new AwsCallRecord(
+        settings.Observer?.Invoke(new AwsCallRecord(
             request.Service.ServiceId,
             request.Operation,
             attempt,

@@ -37,11 +37,12 @@ public static partial class PlatformTemplate
         // Fresh nodes per role: a JSON node has one parent.
         JsonObject[] Mirror() =>
         [
-            Statement("PushAndReadTheRepository", ["codecommit:GitPull", "codecommit:GitPush"], GetAtt(SourceRepository, "Arn")),
+            // The mirror reads the repository's refs from the push's own ref advertisement (git-receive-pack): GitPush only.
+            Statement("PushToTheRepository", ["codecommit:GitPush"], GetAtt(SourceRepository, "Arn")),
             Statement("ReadThisStacksOutputs", ["cloudformation:DescribeStacks"], Ref("AWS::StackId")),
         ];
         resources[GitLabMirrorRole] = GitLabRole(gitLab, gitLab.MirrorBranches,
-            $"GitLab CI's mirror job of {gitLab.ProjectPath}: pushes to and reads the pipeline's CodeCommit repository.",
+            $"GitLab CI's mirror job of {gitLab.ProjectPath}: pushes to the pipeline's CodeCommit repository.",
             "mirror-to-codecommit", Mirror());
         resources[GitLabReleaseRole] = GitLabRole(gitLab, [settings.Branch],
             $"GitLab CI's release job of {gitLab.ProjectPath}: mirrors, then follows the pipeline, its build and the ECS rollout.",

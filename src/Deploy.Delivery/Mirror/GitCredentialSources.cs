@@ -43,7 +43,7 @@ public sealed class CodeCommitCredentialSource(AwsSession session, Func<DateTime
 {
     public string Description => "a SigV4-derived git password from the current AWS credentials";
 
-    public string RejectedHint => "Check the AWS credentials and region, and that they allow codecommit:GitPull and codecommit:GitPush on this repository.";
+    public string RejectedHint => "Check the AWS credentials and region, and that they allow codecommit:GitPush on this repository (the mirror lists and pushes through git-receive-pack).";
 
     public async Task<GitCredentials> GetAsync(Uri remoteUrl, CancellationToken cancellationToken)
     {

@@ -20,27 +20,18 @@ public sealed record MirrorResult(IReadOnlyList<RefUpdate> Updates)
 /// <summary>
 /// Pushes a local repository to a remote like GitLab's push mirror: every branch and tag in the mirrored namespaces,
 /// refs deleted at the source pruned at the target, rewrites refused unless forced (decided before pushing, from
-/// <c>git ls-remote</c> and <c>git merge-base --is-ancestor</c>), and no push at all when the target is up to date.
+/// the target's refs and <c>git merge-base --is-ancestor</c>), and no push at all when the target is up to date.
 /// The password reaches git through an inline credential helper that reads it from the git process's environment:
-/// never in the URL, <c>.git/config</c>, a file or the log.
+/// never in the URL, <c>.git/config</c>, a file or the log. Over http(s) one <c>git remote-http</c> process lists the
+/// target and pushes (<see cref="GitRemoteHelper"/>): the requests of a plain <c>git push</c>, no separate ls-remote.
 /// </summary>
 /// <param name="tools">Runs git (echoes masked command lines).</param>
 /// <param name="log">Progress lines.</param>
 /// <param name="registerSecret">Masks a runtime secret in all later output (<c>BuildBase.RegisterSecret</c>).</param>
-public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> registerSecret)
+/// <param name="childEnvironment">The complete environment of git (the one <paramref name="tools"/> was given, the build's);
+/// this process's when null.</param>
+public sealed partial class GitMirror(ToolRunner tools, IBuildLog log, Action<string> registerSecret, IReadOnlyDictionary<string, string>? childEnvironment = null)
 {
-    private const string UsernameVariable = "DEPLOY_MIRROR_GIT_USERNAME";
-    private const string PasswordVariable = "DEPLOY_MIRROR_GIT_PASSWORD";
-
-    // Empty first: drops every configured helper (a "store" helper would otherwise save the password to disk).
-    private static readonly string[] CredentialConfig =
-    [
-        "-c", "credential.helper=",
-        "-c", $"credential.helper=!f() {{ test \"$1\" = get && printf 'username=%s\\npassword=%s\\n' \"${UsernameVariable}\" \"${PasswordVariable}\"; }}; f",
-        "-c", "credential.useHttpPath=true",
-        "-c", "core.askPass=",
-    ];
-
     /// <summary>Mirrors <see cref="GitMirrorOptions.SourceDirectory"/> to <see cref="GitMirrorOptions.RemoteUrl"/>.</summary>
     /// <exception cref="BuildFailedException">One line: rewrites without force, wrong credentials, missing repository,
     /// network failure, a shallow clone that cannot be deepened, or a rejected push.</exception>
@@ -56,7 +47,8 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
 
         // The target's refs travel while the source is inspected; a source error wins over a target error. The listing
         // starts first: it is the longer path (git, its HTTP helper, a round trip), and starting a process blocks.
-        var targetTask = ListTargetAsync(options, cancellationToken);
+        await using var helper = remote.Scheme is "http" or "https" ? await StartHelperAsync(options, cancellationToken) : null;
+        var targetTask = helper is null ? ListTargetAsync(options, cancellationToken) : ListTargetAsync(helper, options, cancellationToken);
         var sourceTask = SourceRefsAsync(options, filter, cancellationToken);
         await Task.WhenAll(sourceTask, targetTask);
         var sourceRefs = await sourceTask;
@@ -105,7 +97,7 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
                 log.Warning("  " + deletion);
         }
 
-        await PushAsync(options, updates, cancellationToken);
+        await (helper is null ? PushAsync(options, updates, cancellationToken) : PushAsync(helper, options, updates, cancellationToken));
         foreach (var update in updates)
             log.Information("  " + update);
         return new MirrorResult(updates);
@@ -266,81 +258,23 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         }
     }
 
-    private async Task<Dictionary<string, string>> ListTargetAsync(GitMirrorOptions options, CancellationToken cancellationToken)
-    {
-        // Protocol v0: the refs come with the first authenticated GET; v2 adds an ls-refs POST (one more round trip).
-        var result = await RemoteGitAsync(options, ["-c", "protocol.version=0", "ls-remote", options.RemoteUrl.AbsoluteUri], echo: false, cancellationToken);
-        if (result.ExitCode != 0)
-            throw new BuildFailedException(Failure(options, "Reading the refs of", result));
-        var refs = ParseRefs(result.Output, '\t');
-        foreach (var peeled in refs.Keys.Where(k => k.EndsWith("^{}", StringComparison.Ordinal) || !k.StartsWith("refs/", StringComparison.Ordinal)).ToList())
-            refs.Remove(peeled);
-        return refs;
-    }
-
-    private async Task PushAsync(GitMirrorOptions options, IReadOnlyList<RefUpdate> updates, CancellationToken cancellationToken)
-    {
-        // Rewrites and deletions only succeed while the target still has what ls-remote reported.
-        var arguments = new List<string> { "push", "--porcelain" };
-        arguments.AddRange(updates
-            .Where(u => u.Change is RefChange.Rewrite or RefChange.Delete)
-            .Select(u => $"--force-with-lease={u.Ref}:{u.OldSha}"));
-        arguments.Add(options.RemoteUrl.AbsoluteUri);
-        arguments.AddRange(updates.Select(u => u.Change == RefChange.Delete ? ":" + u.Ref : $"{u.NewSha}:{u.Ref}"));
-
-        var result = await RemoteGitAsync(options, arguments, echo: true, cancellationToken);
-        if (result.ExitCode == 0)
-            return;
-        var known = GitRemoteErrors.Classify(options.RemoteUrl, "Pushing to", result.ErrorOutput, options.Credentials.RejectedHint);
-        if (known is not null)
-            throw new BuildFailedException(known);
-
-        // Porcelain: "<flag>\t<from>:<to>\t<summary>"; "!" = rejected.
-        var rejected = result.Output
-            .Select(line => line.Split('\t'))
-            .Where(parts => parts.Length >= 3 && parts[0] == "!")
-            .Select(parts => $"{parts[1].Split(':').Last()} ({parts[2]})")
-            .ToList();
-        throw new BuildFailedException(rejected.Count > 0
-            ? $"The push to {options.RemoteUrl} was rejected for {string.Join(", ", rejected)}; the target changed during the mirror or refuses the update."
-            : $"The push to {options.RemoteUrl} failed: {LastLine(result)}");
-    }
-
-    private async Task<ToolResult> RemoteGitAsync(GitMirrorOptions options, IReadOnlyList<string> arguments, bool echo, CancellationToken cancellationToken)
-    {
-        GitCredentials credentials;
-        try
-        {
-            credentials = await options.Credentials.GetAsync(options.RemoteUrl, cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidOperationException or Amazon.Runtime.AmazonClientException)
-        {
-            throw new BuildFailedException($"No git credentials for {options.RemoteUrl}: {e.Message}", e);
-        }
-
-        registerSecret(credentials.Password);
-        if (credentials.Username.Contains('%', StringComparison.Ordinal))
-            registerSecret(credentials.Username[(credentials.Username.IndexOf('%', StringComparison.Ordinal) + 1)..]);
-        var environment = new Dictionary<string, string?>
-        {
-            [UsernameVariable] = credentials.Username,
-            [PasswordVariable] = credentials.Password,
-        };
-        if (options.PreemptiveAuth)
-        {
-            var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(credentials.Username + ":" + credentials.Password));
-            registerSecret(basic);
-            environment["GIT_CONFIG_COUNT"] = "1";
-            environment["GIT_CONFIG_KEY_0"] = $"http.{options.RemoteUrl.AbsoluteUri}.extraHeader";
-            environment["GIT_CONFIG_VALUE_0"] = "Authorization: Basic " + basic;
-        }
-
-        return await GitAsync(options.SourceDirectory, [.. CredentialConfig, .. arguments], cancellationToken, echo, environment);
-    }
-
+    /// <summary>Output that is only parsed is read by <see cref="GitProcess"/>; shown output streams through the tool runner.</summary>
     private Task<ToolResult> GitAsync(
         string directory, IEnumerable<string> arguments, CancellationToken cancellationToken, bool echo = false,
-        IReadOnlyDictionary<string, string?>? extra = null)
+        IReadOnlyDictionary<string, string?>? extra = null) =>
+        echo
+            ? tools.RunAsync("git", arguments, new ToolOptions
+            {
+                WorkingDirectory = directory,
+                Environment = GitEnvironment(extra),
+                CaptureOutput = true,
+                EchoOutput = true,
+                ThrowOnFailure = false,
+            }, cancellationToken)
+            : GitProcess.RunAsync(directory, [.. arguments], childEnvironment, GitEnvironment(extra), log, cancellationToken);
+
+    /// <summary>Never a prompt, English messages (<see cref="GitRemoteErrors"/> reads them), plus <paramref name="extra"/>.</summary>
+    private static Dictionary<string, string?> GitEnvironment(IReadOnlyDictionary<string, string?>? extra)
     {
         var environment = new Dictionary<string, string?>
         {
@@ -353,14 +287,7 @@ public sealed class GitMirror(ToolRunner tools, IBuildLog log, Action<string> re
         };
         foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
             environment[name] = value;
-        return tools.RunAsync("git", arguments, new ToolOptions
-        {
-            WorkingDirectory = directory,
-            Environment = environment,
-            CaptureOutput = true,
-            EchoOutput = echo,
-            ThrowOnFailure = false,
-        }, cancellationToken);
+        return environment;
     }
 
     private static Dictionary<string, string> ParseRefs(IEnumerable<string> lines, char separator)

@@ -34,7 +34,7 @@ public sealed record GitMirrorOptions
     /// <summary>
     /// Also send the credentials with the first request (an <c>http.&lt;remote&gt;.extraHeader</c> given to the git process
     /// through <c>GIT_CONFIG_COUNT</c>/<c>GIT_CONFIG_KEY_0</c>/<c>GIT_CONFIG_VALUE_0</c>, like the helper's variables: never in
-    /// the URL, a file or the log), which saves git's unauthenticated 401 probe in each of ls-remote and push. The credential
+    /// the URL, a file or the log), which saves git's unauthenticated 401 probe (one per git that talks to the remote). The credential
     /// helper stays configured as the fallback. On by default: the credentials reach git the same way either way (the
     /// child's environment), and without it an incremental mirror costs about 1.5x a plain push instead of 1x.
     /// </summary>

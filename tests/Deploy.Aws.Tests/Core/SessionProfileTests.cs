@@ -75,4 +75,46 @@ public sealed class SessionProfileTests : IDisposable
 
         Assert.Contains("'nope'", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task With_keys_and_a_region_given_the_profile_is_read_only_when_an_endpoint_is_first_needed()
+    {
+        // Mirror's session only signs a git password: it must not pay for reading the config files.
+        var later = Path.Combine(Path.GetTempPath(), $"deploy-aws-{Guid.NewGuid():N}.ini");
+        try
+        {
+            using var session = AwsSession.Create(new AwsSessionOptions
+            {
+                ProfilesLocation = later,
+                Credentials = FakeSessions.Credentials,
+                Environment = new Dictionary<string, string?> { ["AWS_PROFILE"] = "dev", ["AWS_REGION"] = "ap-southeast-2" },
+            });
+            Assert.Equal("ap-southeast-2", session.Region);
+            Assert.Equal("AKIDEXAMPLE", (await session.GetCredentialsAsync()).AccessKey);
+
+            File.Copy(credentialsFile, later);
+
+            Assert.Equal(new Uri("http://127.0.0.1:4566"), session.EndpointFor(AwsService.Logs));
+            Assert.Equal("http://127.0.0.1:4566", session.Options.ProfileEndpointUrl);
+            Assert.Equal("ap-southeast-2", session.Region);
+        }
+        finally
+        {
+            File.Delete(later);
+        }
+    }
+
+    [Fact]
+    public void With_keys_and_a_region_given_a_profile_without_endpoint_leaves_the_standard_endpoint()
+    {
+        using var session = AwsSession.Create(new AwsSessionOptions
+        {
+            ProfilesLocation = credentialsFile,
+            Credentials = FakeSessions.Credentials,
+            Environment = new Dictionary<string, string?> { ["AWS_PROFILE"] = "plain", ["AWS_DEFAULT_REGION"] = "us-west-2" },
+        });
+
+        Assert.Equal(new Uri("https://logs.us-west-2.amazonaws.com/"), session.EndpointFor(AwsService.Logs));
+        Assert.Null(session.Options.ProfileEndpointUrl);
+    }
 }

@@ -296,7 +296,7 @@ public sealed class PolicyAuditTests
 
         Assert.Equal(
             [
-                "codecommit:GitPull,codecommit:GitPush -> {\"Fn::GetAtt\":[\"SourceRepository\",\"Arn\"]}",
+                "codecommit:GitPush -> {\"Fn::GetAtt\":[\"SourceRepository\",\"Arn\"]}",
                 "cloudformation:DescribeStacks -> {\"Ref\":\"AWS::StackId\"}",
             ],
             RoleStatements(Templates.Parsed(variant), "GitLabMirrorRole").Select(Summary));

@@ -162,7 +162,7 @@ public sealed class GitMirrorLocalCloudTests(MirrorLocalCloud fixture) : IClassF
 
         Assert.Equal(
             $"Reading the refs of {remote} failed: the git credentials were rejected (wrong or expired). "
-            + "Check the AWS credentials and region, and that they allow codecommit:GitPull and codecommit:GitPush on this repository.",
+            + "Check the AWS credentials and region, and that they allow codecommit:GitPush on this repository (the mirror lists and pushes through git-receive-pack).",
             wrong.Message);
         Assert.Contains("the git credentials were rejected (wrong or expired)", expired.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', expired.Message);

@@ -44,12 +44,12 @@ internal sealed class GitSandbox : IDisposable
     public List<string> RegisteredSecrets { get; } = [];
 
     /// <summary>Runs the mirror; a failure's message is logged too, so scans see it.</summary>
-    public async Task<MirrorResult> MirrorAsync(GitMirrorOptions options)
+    public async Task<MirrorResult> MirrorAsync(GitMirrorOptions options, CancellationToken cancellationToken = default)
     {
         var tools = new ToolRunner(Log, masker: null, environment: Environment);
         try
         {
-            return await new GitMirror(tools, Log, s => { lock (RegisteredSecrets) RegisteredSecrets.Add(s); }).RunAsync(options);
+            return await new GitMirror(tools, Log, s => { lock (RegisteredSecrets) RegisteredSecrets.Add(s); }, Environment).RunAsync(options, cancellationToken);
         }
         catch (BuildFailedException e)
         {
