@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Amazon;
@@ -37,8 +38,7 @@ public static partial class CodeCommitGit
         return Sign(credentials, repositoryUrl, RegionOf(repositoryUrl) ?? session.Region, now ?? DateTimeOffset.UtcNow);
     }
 
-    /// <summary>Username: the access key id (plus <c>%token</c>); password: <c>&lt;yyyyMMddTHHmmss&gt;Z&lt;signature&gt;</c>.
-    /// Hashed with <see cref="Sha256"/>: a Mirror run would otherwise load OpenSSL for these few hashes alone.</summary>
+    /// <summary>Username: the access key id (plus <c>%token</c>); password: <c>&lt;yyyyMMddTHHmmss&gt;Z&lt;signature&gt;</c>.</summary>
     public static GitCredentials Sign(ImmutableCredentials credentials, Uri repositoryUrl, string region, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(credentials);
@@ -49,14 +49,14 @@ public static partial class CodeCommitGit
 
         // Host without the port, path as git sends it.
         var canonical = $"GIT\n{repositoryUrl.AbsolutePath}\n\nhost:{repositoryUrl.Host}\n\nhost\n";
-        var stringToSign = $"AWS4-HMAC-SHA256\n{timestamp}\n{day}/{region}/codecommit/aws4_request\n{Hex(Sha256.Hash(Encoding.UTF8.GetBytes(canonical)))}";
+        var stringToSign = $"AWS4-HMAC-SHA256\n{timestamp}\n{day}/{region}/codecommit/aws4_request\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         var key = Encoding.UTF8.GetBytes("AWS4" + credentials.SecretKey);
         foreach (var part in new[] { day, region, "codecommit", "aws4_request" })
         {
-            key = Sha256.Hmac(key, Encoding.UTF8.GetBytes(part));
+            key = HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(part));
         }
 
-        var signature = Hex(Sha256.Hmac(key, Encoding.UTF8.GetBytes(stringToSign)));
+        var signature = Hex(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(stringToSign)));
         var username = credentials.UseToken ? credentials.AccessKey + "%" + credentials.Token : credentials.AccessKey;
         return new GitCredentials(username, timestamp + "Z" + signature);
     }
