@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using Deploy.LocalCloud.Auth;
 using Deploy.LocalCloud.Hosting;
@@ -61,28 +63,60 @@ internal sealed partial class RequestAuthorization(CallerAuthorizer authorizer, 
     /// a member holding an ARN gives its last path segment. An ECS
     /// cluster not named is <c>default</c>, as ECS takes it; another placeholder without a member is left as <c>*</c>.
     /// </summary>
-    private string Resource(string format, Func<string, string?> member) => Placeholder().Replace(format, match =>
+    private string Resource(string format, Func<string, string?> member)
     {
-        var name = match.Groups[1].Value;
-        switch (name)
+        var arn = new StringBuilder(format.Length + 32);
+        foreach (var (literal, placeholder, members) in Templates.GetOrAdd(format, Template))
         {
-            case "Partition":
-                return "aws";
-            case "Region":
-                return options.Region;
-            case "Account":
-                return options.AccountId;
+            arn.Append(literal);
+            switch (placeholder)
+            {
+                case null:
+                    break;
+                case "Partition":
+                    arn.Append("aws");
+                    break;
+                case "Region":
+                    arn.Append(options.Region);
+                    break;
+                case "Account":
+                    arn.Append(options.AccountId);
+                    break;
+                default:
+                    var value = members.Select(member).FirstOrDefault(v => !string.IsNullOrEmpty(v));
+                    if (value is not null && value.StartsWith("arn:", StringComparison.Ordinal))
+                    {
+                        value = value[(value.LastIndexOf('/') + 1)..];
+                    }
+
+                    arn.Append(value ?? (placeholder == "ClusterName" ? "default" : "*"));
+                    break;
+            }
         }
 
-        var value = new[] { name, char.ToLowerInvariant(name[0]) + name[1..] }.Concat(Aliases.GetValueOrDefault(name) ?? [])
-            .Select(member).FirstOrDefault(v => !string.IsNullOrEmpty(v));
-        if (value is not null && value.StartsWith("arn:", StringComparison.Ordinal))
+        return arn.ToString();
+    }
+
+    /// <summary>Each ARN format split once (a regex replace per request was most of authorizing it).</summary>
+    private static readonly ConcurrentDictionary<string, IReadOnlyList<TemplatePart>> Templates = new(StringComparer.Ordinal);
+
+    /// <summary>Text up to a placeholder, the placeholder (null after the last) and the request members it may come from.</summary>
+    private sealed record TemplatePart(string Literal, string? Placeholder, string[] Members);
+
+    private static IReadOnlyList<TemplatePart> Template(string format)
+    {
+        var parts = new List<TemplatePart>();
+        var at = 0;
+        foreach (Match match in Placeholder().Matches(format))
         {
-            value = value[(value.LastIndexOf('/') + 1)..];
+            var name = match.Groups[1].Value;
+            parts.Add(new TemplatePart(format[at..match.Index], name, [name, char.ToLowerInvariant(name[0]) + name[1..], .. Aliases.GetValueOrDefault(name) ?? []]));
+            at = match.Index + match.Length;
         }
 
-        return value ?? (name == "ClusterName" ? "default" : "*");
-    });
+        parts.Add(new TemplatePart(format[at..], null, []));
+        return parts;
+    }
 
     [GeneratedRegex(@"\$\{(\w+)\}")]
     private static partial Regex Placeholder();
