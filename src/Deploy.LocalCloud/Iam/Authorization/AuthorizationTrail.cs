@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Deploy.LocalCloud.Hosting;
@@ -26,8 +27,9 @@ internal sealed record TrailEntry(
 /// <summary>
 /// The record of authorization decisions, like CloudTrail's: every decision made for a role session (the administrator
 /// key is never checked, so never recorded) appended as one JSON line to <c>&lt;state&gt;/iam-decisions.jsonl</c>. The
-/// mutation analysis (<see cref="StatementNecessity"/>) reads it back. Appends are serialized by a lock; one small line
-/// per decision, no rewrite. The file stays open between appends (opening it per line was most of a decision's cost)
+/// mutation analysis (<see cref="StatementNecessity"/>) reads it back. Appends take turns under a lock; one small line
+/// per decision, written out by hand before taking it (the serializer's reflection was most of a decision's cost), no
+/// rewrite. The file stays open between appends (opening it per line was most of a decision's cost)
 /// but nothing is buffered in the process: each line is one write to the file, so a reader (a test, a copy, the
 /// analysis) sees every decision made so far, and a crash loses none. A trail file deleted meanwhile is started again.
 /// </summary>
@@ -49,10 +51,7 @@ internal sealed class AuthorizationTrail(LocalCloudOptions options, TimeProvider
         ArgumentNullException.ThrowIfNull(decision);
         var entry = new TrailEntry(clock.GetUtcNow(), request.CallerArn, roleArn, request.Action, request.Resource, request.Context,
             decision.Decision.ToString(), decision.PolicyName, decision.StatementId);
-        var json = JsonSerializer.SerializeToUtf8Bytes(entry, Json);
-        var line = new byte[json.Length + 1];
-        json.CopyTo(line, 0);
-        line[^1] = (byte)'\n';
+        var line = Line(entry);
         lock (gate)
         {
             if (disposed)
@@ -81,6 +80,54 @@ internal sealed class AuthorizationTrail(LocalCloudOptions options, TimeProvider
             file?.Dispose();
             file = null;
         }
+    }
+
+    private static byte[] Line(TrailEntry entry)
+    {
+        var line = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(line))
+        {
+            WriteEntry(json, entry);
+        }
+
+        line.Write("\n"u8);
+        return line.WrittenSpan.ToArray();
+    }
+
+    // By hand rather than by the serializer's reflection: a third of the cost, and the format is fixed here.
+    private static void WriteEntry(Utf8JsonWriter json, TrailEntry entry)
+    {
+        json.WriteStartObject();
+        json.WriteString("time", entry.Time);
+        json.WriteString("principal", entry.Principal);
+        json.WriteString("role", entry.Role);
+        json.WriteString("action", entry.Action);
+        json.WriteString("resource", entry.Resource);
+        json.WriteStartObject("context");
+        foreach (var (key, values) in entry.Context)
+        {
+            json.WriteStartArray(key);
+            foreach (var value in values)
+            {
+                json.WriteStringValue(value);
+            }
+
+            json.WriteEndArray();
+        }
+
+        json.WriteEndObject();
+        json.WriteString("decision", entry.Decision);
+        if (entry.Policy is not null)
+        {
+            json.WriteString("policy", entry.Policy);
+        }
+
+        if (entry.Statement is not null)
+        {
+            json.WriteString("statement", entry.Statement);
+        }
+
+        json.WriteEndObject();
     }
 
     /// <summary>The entries of a trail file (a line that is not an entry, e.g. one cut short by a crash, is skipped).</summary>
