@@ -51,7 +51,7 @@ internal sealed partial class Build
             };
             if (Environment.TryGetValue("CI_JOB_TOKEN", out var jobToken) && jobToken.Length > 0)
                 RegisterSecret(jobToken); // in origin's URL, which a failed git fetch --unshallow may print
-            var result = await new GitMirror(Tools, Log, RegisterSecret, Environment).RunAsync(options, ct);
+            var result = await new GitMirror(Tools, Log, RegisterSecret).RunAsync(options, ct);
             Note(result.Summary);
         });
 

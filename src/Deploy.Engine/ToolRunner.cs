@@ -16,6 +16,9 @@ public sealed class ToolRunner(
 {
     private const int TailLines = 10;
 
+    /// <summary>The children's complete environment; null: this process's.</summary>
+    public IReadOnlyDictionary<string, string>? Environment => environment;
+
     /// <summary>Runs <paramref name="fileName"/> with <paramref name="arguments"/>; cancellation kills the process tree.</summary>
     public async Task<ToolResult> RunAsync(
         string fileName, IEnumerable<string> arguments, ToolOptions? options = null, CancellationToken cancellationToken = default)
@@ -110,6 +113,18 @@ public sealed class ToolRunner(
         };
         foreach (var argument in arguments)
             startInfo.ArgumentList.Add(argument);
+        SetEnvironment(startInfo, environment, options.Environment);
+        return startInfo;
+    }
+
+    /// <summary>
+    /// Gives a child <paramref name="environment"/> (the build's complete environment; this process's when null) with
+    /// <paramref name="extra"/> set on top, a null value removing the variable.
+    /// </summary>
+    public static void SetEnvironment(
+        ProcessStartInfo startInfo, IReadOnlyDictionary<string, string>? environment, IReadOnlyDictionary<string, string?>? extra)
+    {
+        ArgumentNullException.ThrowIfNull(startInfo);
         if (environment is not null)
         {
             startInfo.Environment.Clear();
@@ -117,14 +132,12 @@ public sealed class ToolRunner(
                 startInfo.Environment[name] = value;
         }
 
-        foreach (var (name, value) in options.Environment ?? new Dictionary<string, string?>())
+        foreach (var (name, value) in extra ?? new Dictionary<string, string?>())
         {
             if (value is null)
                 startInfo.Environment.Remove(name);
             else
                 startInfo.Environment[name] = value;
         }
-
-        return startInfo;
     }
 }

@@ -28,9 +28,7 @@ public sealed record MirrorResult(IReadOnlyList<RefUpdate> Updates)
 /// <param name="tools">Runs git (echoes masked command lines).</param>
 /// <param name="log">Progress lines.</param>
 /// <param name="registerSecret">Masks a runtime secret in all later output (<c>BuildBase.RegisterSecret</c>).</param>
-/// <param name="childEnvironment">The complete environment of git (the one <paramref name="tools"/> was given, the build's);
-/// this process's when null.</param>
-public sealed partial class GitMirror(ToolRunner tools, IBuildLog log, Action<string> registerSecret, IReadOnlyDictionary<string, string>? childEnvironment = null)
+public sealed partial class GitMirror(ToolRunner tools, IBuildLog log, Action<string> registerSecret)
 {
     /// <summary>Mirrors <see cref="GitMirrorOptions.SourceDirectory"/> to <see cref="GitMirrorOptions.RemoteUrl"/>.</summary>
     /// <exception cref="BuildFailedException">One line: rewrites without force, wrong credentials, missing repository,
@@ -271,7 +269,7 @@ public sealed partial class GitMirror(ToolRunner tools, IBuildLog log, Action<st
                 EchoOutput = true,
                 ThrowOnFailure = false,
             }, cancellationToken)
-            : GitProcess.RunAsync(directory, [.. arguments], childEnvironment, GitEnvironment(extra), log, cancellationToken);
+            : GitProcess.RunAsync(directory, [.. arguments], tools.Environment, GitEnvironment(extra), log, cancellationToken);
 
     /// <summary>Never a prompt, English messages (<see cref="GitRemoteErrors"/> reads them), plus <paramref name="extra"/>.</summary>
     private static Dictionary<string, string?> GitEnvironment(IReadOnlyDictionary<string, string?>? extra)

@@ -41,20 +41,7 @@ internal static class GitProcess
             startInfo.StandardInputEncoding = Utf8;
         foreach (var argument in arguments)
             startInfo.ArgumentList.Add(argument);
-        if (environment is not null)
-        {
-            startInfo.Environment.Clear();
-            foreach (var (name, value) in environment)
-                startInfo.Environment[name] = value;
-        }
-
-        foreach (var (name, value) in extra)
-        {
-            if (value is null)
-                startInfo.Environment.Remove(name);
-            else
-                startInfo.Environment[name] = value;
-        }
+        ToolRunner.SetEnvironment(startInfo, environment, extra);
 
         var process = new Process { StartInfo = startInfo };
         try

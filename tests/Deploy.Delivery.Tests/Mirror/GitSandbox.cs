@@ -49,7 +49,7 @@ internal sealed class GitSandbox : IDisposable
         var tools = new ToolRunner(Log, masker: null, environment: Environment);
         try
         {
-            return await new GitMirror(tools, Log, s => { lock (RegisteredSecrets) RegisteredSecrets.Add(s); }, Environment).RunAsync(options, cancellationToken);
+            return await new GitMirror(tools, Log, s => { lock (RegisteredSecrets) RegisteredSecrets.Add(s); }).RunAsync(options, cancellationToken);
         }
         catch (BuildFailedException e)
         {
