@@ -25,16 +25,13 @@ public sealed partial class GitMirror
         var result = await RemoteGitAsync(options, ["-c", "protocol.version=0", "ls-remote", options.RemoteUrl.AbsoluteUri], echo: false, cancellationToken);
         if (result.ExitCode != 0)
             throw new BuildFailedException(Failure(options, "Reading the refs of", result));
-        var refs = ParseRefs(result.Output, '\t');
-        foreach (var peeled in refs.Keys.Where(k => k.EndsWith("^{}", StringComparison.Ordinal) || !k.StartsWith("refs/", StringComparison.Ordinal)).ToList())
-            refs.Remove(peeled);
-        return refs;
+        return TargetRefs(result.Output, '\t');
     }
 
     private async Task<GitRemoteHelper> StartHelperAsync(GitMirrorOptions options, CancellationToken cancellationToken)
     {
         var credentials = await CredentialEnvironmentAsync(options, cancellationToken);
-        var helper = GitRemoteHelper.Start(options.SourceDirectory, CredentialConfig, options.RemoteUrl, childEnvironment, GitEnvironment(credentials), log);
+        var helper = GitRemoteHelper.Start(options.SourceDirectory, CredentialConfig, options.RemoteUrl, tools.Environment, GitEnvironment(credentials), log);
         helper.RequestRefs();
         return helper;
     }
@@ -50,7 +47,13 @@ public sealed partial class GitMirror
         }
 
         // "sha ref" lines; "@target HEAD" (a symbolic ref) and ":object-format" lines are not refs.
-        var refs = ParseRefs(listed.Where(l => l.Length > 0 && l[0] is not ('@' or ':')), ' ');
+        return TargetRefs(listed.Where(l => l.Length > 0 && l[0] is not ('@' or ':')), ' ');
+    }
+
+    /// <summary>The target's refs from "sha ref" lines: branches and tags, without peeled tags (<c>^{}</c>) or HEAD.</summary>
+    private static Dictionary<string, string> TargetRefs(IEnumerable<string> lines, char separator)
+    {
+        var refs = ParseRefs(lines, separator);
         foreach (var peeled in refs.Keys.Where(k => k.EndsWith("^{}", StringComparison.Ordinal) || !k.StartsWith("refs/", StringComparison.Ordinal)).ToList())
             refs.Remove(peeled);
         return refs;
@@ -74,13 +77,7 @@ public sealed partial class GitMirror
         var rejected = byRef.Values.Where(p => p[0] != "ok").Select(p => $"{p[1]} ({(p.Length > 2 ? p[2] : "rejected")})").ToList();
         if (exitCode == 0 && rejected.Count == 0 && pushed.All(byRef.ContainsKey))
             return;
-        var result = new ToolResult(exitCode, []) { ErrorOutput = helper.ErrorOutput };
-        var known = GitRemoteErrors.Classify(options.RemoteUrl, "Pushing to", result.ErrorOutput, options.Credentials.RejectedHint);
-        if (known is not null)
-            throw new BuildFailedException(known);
-        throw new BuildFailedException(rejected.Count > 0
-            ? $"The push to {options.RemoteUrl} was rejected for {string.Join(", ", rejected)}; the target changed during the mirror or refuses the update."
-            : $"The push to {options.RemoteUrl} failed: {LastLine(result)}");
+        throw PushFailure(options, new ToolResult(exitCode, []) { ErrorOutput = helper.ErrorOutput }, rejected);
     }
 
     private async Task PushAsync(GitMirrorOptions options, IReadOnlyList<RefUpdate> updates, CancellationToken cancellationToken)
@@ -96,9 +93,6 @@ public sealed partial class GitMirror
         var result = await RemoteGitAsync(options, arguments, echo: true, cancellationToken);
         if (result.ExitCode == 0)
             return;
-        var known = GitRemoteErrors.Classify(options.RemoteUrl, "Pushing to", result.ErrorOutput, options.Credentials.RejectedHint);
-        if (known is not null)
-            throw new BuildFailedException(known);
 
         // Porcelain: "<flag>\t<from>:<to>\t<summary>"; "!" = rejected.
         var rejected = result.Output
@@ -106,10 +100,16 @@ public sealed partial class GitMirror
             .Where(parts => parts.Length >= 3 && parts[0] == "!")
             .Select(parts => $"{parts[1].Split(':').Last()} ({parts[2]})")
             .ToList();
-        throw new BuildFailedException(rejected.Count > 0
-            ? $"The push to {options.RemoteUrl} was rejected for {string.Join(", ", rejected)}; the target changed during the mirror or refuses the update."
-            : $"The push to {options.RemoteUrl} failed: {LastLine(result)}");
+        throw PushFailure(options, result, rejected);
     }
+
+    /// <summary>A failed push in one line: a known cause (credentials, a missing repository, the network) first, else the
+    /// refs the target rejected, else git's last line.</summary>
+    private static BuildFailedException PushFailure(GitMirrorOptions options, ToolResult result, List<string> rejected) =>
+        new(GitRemoteErrors.Classify(options.RemoteUrl, "Pushing to", result.ErrorOutput, options.Credentials.RejectedHint)
+            ?? (rejected.Count > 0
+                ? $"The push to {options.RemoteUrl} was rejected for {string.Join(", ", rejected)}; the target changed during the mirror or refuses the update."
+                : $"The push to {options.RemoteUrl} failed: {LastLine(result)}"));
 
     private async Task<ToolResult> RemoteGitAsync(GitMirrorOptions options, IReadOnlyList<string> arguments, bool echo, CancellationToken cancellationToken) =>
         await GitAsync(options.SourceDirectory, [.. CredentialConfig, .. arguments], cancellationToken, echo, await CredentialEnvironmentAsync(options, cancellationToken));
