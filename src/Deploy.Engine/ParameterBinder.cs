@@ -17,7 +17,7 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
     /// <summary><c>Skip</c> from the JSON files, used when the command line has no <c>--skip</c>.</summary>
     public IReadOnlyList<string>? JsonSkip { get; private set; }
 
-    private Dictionary<string, string>? variablesByName;
+    private readonly Dictionary<string, string> variablesByName = IndexVariables(environment);
 
     public void Bind(BuildBase build, IReadOnlyList<ParameterMember> parameters, CommandLine commandLine)
     {
@@ -79,24 +79,24 @@ internal sealed class ParameterBinder(string rootDirectory, IReadOnlyDictionary<
         return (null, "default", "default");
     }
 
+    /// <summary>The set environment variable spelled as the normalized name.</summary>
+    private string? Variable(string normalizedName) => variablesByName.GetValueOrDefault(normalizedName);
+
     /// <summary>
-    /// The set environment variable spelled as the normalized name; of several spellings the first in ordinal order, so the
-    /// choice is deterministic. The environment is indexed once, not scanned per parameter.
+    /// Set variables by normalized name; of several spellings the first in ordinal order, so the choice is deterministic.
+    /// Indexed once, not scanned per parameter.
     /// </summary>
-    private string? Variable(string normalizedName)
+    private static Dictionary<string, string> IndexVariables(IReadOnlyDictionary<string, string> environment)
     {
-        if (variablesByName is null)
+        var index = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in environment)
         {
-            variablesByName = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (key, value) in environment)
-            {
-                var name = NameMatcher.Normalize(key);
-                if (value.Length > 0 && (!variablesByName.TryGetValue(name, out var other) || string.CompareOrdinal(key, other) < 0))
-                    variablesByName[name] = key;
-            }
+            var name = NameMatcher.Normalize(key);
+            if (value.Length > 0 && (!index.TryGetValue(name, out var other) || string.CompareOrdinal(key, other) < 0))
+                index[name] = key;
         }
 
-        return variablesByName.GetValueOrDefault(normalizedName);
+        return index;
     }
 
     private List<JsonParameters> LoadJsonFiles(IReadOnlyList<string> profiles, IReadOnlyList<ParameterMember> parameters)

@@ -23,7 +23,7 @@ internal static class SchemaWriter
         return written;
     }
 
-    public static bool WriteIfChanged(string path, IReadOnlyList<ParameterMember> parameters, IReadOnlyList<TargetNode> targets)
+    private static bool WriteIfChanged(string path, IReadOnlyList<ParameterMember> parameters, IReadOnlyList<TargetNode> targets)
     {
         var content = Generate(parameters, targets);
         if (File.Exists(path) && File.ReadAllText(path) == content)
