@@ -30,7 +30,7 @@ public sealed class PlatformNotificationTests(PlatformNotificationWorld world, I
 
         var execution = await EcsTestKit.WaitForAsync(
             async () => (await world.Cli.JsonAsync("codepipeline", "list-pipeline-executions", "--pipeline-name", Pipeline))["pipelineExecutionSummaries"]!.AsArray()
-                .Select(e => e!.AsObject()).FirstOrDefault(e => e["sourceRevisions"]?[0]?["revisionId"]?.GetValue<string>() == commit),
+                .Select(e => e!.AsObject()).FirstOrDefault(e => e["sourceRevisions"]?.AsArray().FirstOrDefault()?["revisionId"]?.GetValue<string>() == commit),
             e => e is not null && e["status"]!.GetValue<string>() != "InProgress", Wait, "the push's execution to end");
         var id = execution!["pipelineExecutionId"]!.GetValue<string>();
         Assert.Equal("Failed", execution["status"]!.GetValue<string>());
